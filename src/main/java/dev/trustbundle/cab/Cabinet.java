@@ -1,0 +1,23 @@
+package dev.trustbundle.cab;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A parsed cabinet.
+ *
+ * @param compression the compression of each folder, in folder order
+ * @param entries the files, in CFFILE order
+ */
+public record Cabinet(List<CompressionType> compression, List<CabEntry> entries) {
+  public Cabinet {
+    compression = List.copyOf(Objects.requireNonNull(compression, "compression"));
+    entries = List.copyOf(Objects.requireNonNull(entries, "entries"));
+  }
+
+  /** The entry with this name, compared case-insensitively as Windows does. */
+  public Optional<CabEntry> entry(String name) {
+    return entries.stream().filter(e -> e.name().equalsIgnoreCase(name)).findFirst();
+  }
+}
