@@ -1,11 +1,102 @@
 package dev.trustbundle.cli;
 
-/** Entry point. */
-public final class Main {
-  private Main() {}
+import dev.trustbundle.error.TrustBundleException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
-  /** Runs the command line. */
+/** {@code trustbundle}: the command line entry point. */
+@Command(
+    name = "trustbundle",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = {
+      "Mirrors Microsoft's Windows certificate trust lists (authroot, disallowed, pin rules) into"
+          + " networks that cannot reach Windows Update."
+    },
+    subcommands = {InspectCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  @Option(
+      names = "--verbose",
+      scope = ScopeType.INHERIT,
+      description = "Print stack traces with errors.")
+  boolean verbose;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command");
+  }
+
+  /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
-    System.out.println("hi");
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    System.exit(run(args, out, err));
+  }
+
+  /** Runs the command line with the given streams; returns the exit code. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    Main main = new Main();
+    CommandLine cmd = new CommandLine(main);
+    cmd.setOut(out);
+    documentExitCodes(cmd);
+    cmd.setErr(err);
+    cmd.setParameterExceptionHandler(
+        (ex, a) -> {
+          String sub = ex.getCommandLine().getCommandName();
+          String help =
+              sub.equals("trustbundle") ? "trustbundle --help" : "trustbundle " + sub + " --help";
+          err.println("trustbundle: " + oneLine(ex.getMessage()) + " (see '" + help + "')");
+          if (main.verbose) {
+            ex.printStackTrace(err);
+          }
+          return ExitCodes.USAGE;
+        });
+    cmd.setExecutionExceptionHandler(
+        (ex, c, parseResult) -> {
+          if (ex instanceof TrustBundleException) {
+            err.println("trustbundle: " + oneLine(ex.getMessage()));
+          } else {
+            err.println(
+                "trustbundle: internal error: "
+                    + oneLine(String.valueOf(ex))
+                    + (main.verbose ? "" : " (rerun with --verbose for details)"));
+          }
+          if (main.verbose) {
+            ex.printStackTrace(err);
+          }
+          err.flush();
+          return ExitCodes.of(ex);
+        });
+    int code = cmd.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  private static void documentExitCodes(CommandLine cmd) {
+    cmd.getCommandSpec()
+        .usageMessage()
+        .exitCodeListHeading("%nExit codes (for several files, the worst):%n")
+        .exitCodeList(ExitCodes.HELP);
+    cmd.getSubcommands().values().forEach(Main::documentExitCodes);
+  }
+
+  static String oneLine(String s) {
+    return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").trim();
+  }
+
+  /** The version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"trustbundle " + (v == null ? "(development build)" : v)};
+    }
   }
 }

@@ -413,8 +413,8 @@ public final class CtlVerifier {
                 + name(c)
                 + "\" expired on "
                 + c.getNotAfter().toInstant()
-                + ", after the list was issued; Windows still accepts the list, but a newer one"
-                + " is due");
+                + ", after the list was issued (chains are checked at thisUpdate, as Windows"
+                + " does)");
       }
       if (i > 0 && i < chain.size() - 1) {
         checkIntermediate(c, r);

@@ -26,19 +26,8 @@ public final class RootCheck {
    */
   public static List<String> check(Optional<String> fileName, byte[] der, Ctl authroot) {
     List<String> problems = new ArrayList<>();
+    checkName(fileName, der).ifPresent(problems::add);
     String sha1 = Hex.sha1(der);
-    fileName
-        .map(n -> n.replaceFirst("(?i)\\.(crt|cer)$", ""))
-        .filter(base -> Hex.isHex(base, 40))
-        .filter(base -> !base.toUpperCase(Locale.ROOT).equals(sha1))
-        .ifPresent(
-            base ->
-                problems.add(
-                    "the file is named "
-                        + fileName.get()
-                        + " but its SHA-1 is "
-                        + sha1
-                        + ": it is not the certificate its name promises"));
     Optional<CtlEntry> entry = authroot.entry(sha1);
     if (entry.isEmpty()) {
       problems.add(
@@ -64,5 +53,24 @@ public final class RootCheck {
                         + expected
                         + ")"));
     return problems;
+  }
+
+  /**
+   * The problem with a {@code <SHA1>.crt} name that does not match the file's SHA-1; empty when
+   * the name matches or is not a thumbprint.
+   */
+  public static Optional<String> checkName(Optional<String> fileName, byte[] der) {
+    String sha1 = Hex.sha1(der);
+    return fileName
+        .map(n -> n.replaceFirst("(?i)\\.(crt|cer)$", ""))
+        .filter(base -> Hex.isHex(base, 40))
+        .filter(base -> !base.toUpperCase(Locale.ROOT).equals(sha1))
+        .map(
+            base ->
+                "the file is named "
+                    + fileName.get()
+                    + " but its SHA-1 is "
+                    + sha1
+                    + ": it is not the certificate its name promises");
   }
 }

@@ -1,0 +1,157 @@
+package dev.trustbundle.cli;
+
+import dev.trustbundle.ctl.Certificates;
+import dev.trustbundle.ctl.CtlFormatException;
+import dev.trustbundle.error.UsageException;
+import dev.trustbundle.report.FileReport;
+import dev.trustbundle.report.InputFile;
+import dev.trustbundle.report.Inspector;
+import dev.trustbundle.report.JsonReport;
+import dev.trustbundle.report.TextReport;
+import dev.trustbundle.verify.AnchorSource;
+import dev.trustbundle.verify.Pin;
+import dev.trustbundle.verify.TrustAnchors;
+import dev.trustbundle.verify.VerifyOptions;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code trustbundle inspect}: parse and verify trust lists, stores and certificates. */
+@Command(
+    name = "inspect",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Parses and verifies Microsoft trust lists (.cab, .stl), serialized stores (.sst) and"
+          + " certificates (.crt, .cer, .pem).",
+      "A list's signature is checked over the exact bytes, its signer chain is built to a pinned"
+          + " Microsoft root and validated at the list's thisUpdate; every <SHA1>.crt in the"
+          + " roots folder is checked against its authroot entry; certificates named on the same"
+          + " command line as a valid authroot list are checked against it."
+    })
+final class InspectCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to inspect.")
+  List<Path> files = new ArrayList<>();
+
+  @Option(names = "--json", description = "Print one JSON object per file, one per line.")
+  boolean json;
+
+  @Option(
+      names = "--roots",
+      paramLabel = "DIR",
+      description =
+          "Folder of <SHA1>.crt root certificates (a certutil -syncWithWU folder); default: each"
+              + " file's own folder.")
+  Path roots;
+
+  @Option(
+      names = "--at",
+      paramLabel = "TIME",
+      description =
+          "Evaluate as of this time instead of now (2026-11-23 or 2026-11-23T08:00:00Z), for"
+              + " reproducible checks.")
+  String at;
+
+  @Option(
+      names = "--trust-anchor",
+      paramLabel = "FILE",
+      description =
+          "Also accept list signer chains that end at this root certificate (PEM or DER);"
+              + " repeatable.")
+  List<Path> trustAnchors = new ArrayList<>();
+
+  @Option(
+      names = "--no-default-pins",
+      description =
+          "Trust only the --trust-anchor roots, not the built-in Microsoft root pins.")
+  boolean noDefaultPins;
+
+  @Option(
+      names = "--max-age",
+      paramLabel = "DAYS",
+      defaultValue = "365",
+      description = "Warn when a list's thisUpdate is older than this (default: ${DEFAULT-VALUE}).")
+  int maxAgeDays;
+
+  @Option(names = "--reject-sha1", description = "Treat SHA-1 signed (pre-2020) lists as invalid.")
+  boolean rejectSha1;
+
+  @Option(names = "--summary", description = "Omit the table of entries.")
+  boolean summary;
+
+  @Override
+  public Integer call() {
+    Instant now = at != null ? Inputs.time(at) : Clock.systemUTC().instant();
+    if (maxAgeDays < 0) {
+      throw new UsageException("--max-age must not be negative");
+    }
+    if (noDefaultPins && trustAnchors.isEmpty()) {
+      throw new UsageException("--no-default-pins needs at least one --trust-anchor FILE");
+    }
+    if (roots != null && !Files.isDirectory(roots)) {
+      throw new UsageException("--roots " + roots + " is not a folder");
+    }
+    TrustAnchors anchors = anchors();
+    List<InputFile> inputs = new ArrayList<>();
+    for (Path f : files) {
+      inputs.add(new InputFile(f.toString(), f.getFileName().toString(), Inputs.read(f)));
+    }
+    VerifyOptions options =
+        new VerifyOptions(Duration.ofDays(maxAgeDays), VerifyOptions.DEFAULT.futureSkew(), !rejectSha1);
+    Inspector inspector = new Inspector(anchors, options, now, this::rootsFor);
+    List<FileReport> reports = inspector.inspect(inputs);
+    PrintWriter out = spec.commandLine().getOut();
+    int code = ExitCodes.OK;
+    for (FileReport r : reports) {
+      if (json) {
+        out.println(JsonReport.render(r));
+      } else {
+        out.print(TextReport.render(r, !summary));
+        if (reports.size() > 1) {
+          out.println();
+        }
+      }
+      code = Math.max(code, ExitCodes.of(r.status()));
+    }
+    out.flush();
+    return code;
+  }
+
+  private AnchorSource rootsFor(InputFile in) {
+    if (roots != null) {
+      return new DirectoryRoots(roots);
+    }
+    Path parent = Path.of(in.path()).toAbsolutePath().getParent();
+    return parent == null ? AnchorSource.none() : new DirectoryRoots(parent);
+  }
+
+  private TrustAnchors anchors() {
+    TrustAnchors base =
+        noDefaultPins ? new TrustAnchors(List.<Pin>of(), List.of()) : TrustAnchors.microsoft();
+    List<byte[]> ders = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (Path p : trustAnchors) {
+      try {
+        for (byte[] der : Certificates.split(Inputs.read(p), p.toString())) {
+          Certificates.parse(der, p.toString());
+          ders.add(der);
+          names.add(p.getFileName().toString());
+        }
+      } catch (CtlFormatException e) {
+        throw new UsageException("--trust-anchor " + p + ": " + e.getMessage());
+      }
+    }
+    return base.plus(ders, names);
+  }
+}

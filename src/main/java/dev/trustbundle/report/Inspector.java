@@ -1,0 +1,306 @@
+package dev.trustbundle.report;
+
+import dev.trustbundle.cab.CabEntry;
+import dev.trustbundle.cab.CabReader;
+import dev.trustbundle.cab.Cabinet;
+import dev.trustbundle.ctl.Certificates;
+import dev.trustbundle.ctl.Ctl;
+import dev.trustbundle.ctl.CtlEntry;
+import dev.trustbundle.ctl.CtlFormatException;
+import dev.trustbundle.ctl.CtlKind;
+import dev.trustbundle.ctl.CtlParser;
+import dev.trustbundle.ctl.Der;
+import dev.trustbundle.ctl.Hex;
+import dev.trustbundle.ctl.Oids;
+import dev.trustbundle.ctl.SignedCtl;
+import dev.trustbundle.ctl.SstElement;
+import dev.trustbundle.ctl.SstReader;
+import dev.trustbundle.error.MalformedInputException;
+import dev.trustbundle.report.FileReport.CertificateReport;
+import dev.trustbundle.report.FileReport.Format;
+import dev.trustbundle.report.FileReport.RootsCheck;
+import dev.trustbundle.report.FileReport.Status;
+import dev.trustbundle.verify.AnchorSource;
+import dev.trustbundle.verify.CtlVerification;
+import dev.trustbundle.verify.CtlVerifier;
+import dev.trustbundle.verify.RootCheck;
+import dev.trustbundle.verify.TrustAnchors;
+import dev.trustbundle.verify.VerifyOptions;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Inspects trust lists ({@code .cab}, {@code .stl}), serialized stores ({@code .sst}) and
+ * certificates: parses, verifies and checks each against the others given with it. One bad file
+ * does not stop the rest; each gets its own {@link FileReport}.
+ */
+public final class Inspector {
+  private final TrustAnchors anchors;
+  private final VerifyOptions options;
+  private final Instant now;
+  private final Function<InputFile, AnchorSource> rootsFor;
+
+  /**
+   * An inspector.
+   *
+   * @param anchors the roots list signers may chain to
+   * @param options verification options
+   * @param now the evaluation time
+   * @param rootsFor where the {@code <SHA1>.crt} files for each input are found
+   */
+  public Inspector(
+      TrustAnchors anchors,
+      VerifyOptions options,
+      Instant now,
+      Function<InputFile, AnchorSource> rootsFor) {
+    this.anchors = anchors;
+    this.options = options;
+    this.now = now;
+    this.rootsFor = rootsFor;
+  }
+
+  /** Inspects every input; lists first, so that certificates can be checked against them. */
+  public List<FileReport> inspect(List<InputFile> inputs) {
+    FileReport[] out = new FileReport[inputs.size()];
+    List<Ctl> validAuthroots = new ArrayList<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      InputFile in = inputs.get(i);
+      Format format = detect(in);
+      if (format == Format.CAB || format == Format.STL) {
+        FileReport r = inspectList(in, format);
+        out[i] = r;
+        if (r.verification().map(CtlVerification::valid).orElse(false)) {
+          r.list()
+              .map(SignedCtl::ctl)
+              .filter(c -> c.kind().orElse(null) == CtlKind.AUTHROOT)
+              .ifPresent(validAuthroots::add);
+        }
+      }
+    }
+    for (int i = 0; i < inputs.size(); i++) {
+      if (out[i] == null) {
+        out[i] = inspectOther(inputs.get(i), validAuthroots);
+      }
+    }
+    return List.of(out);
+  }
+
+  static Format detect(InputFile in) {
+    byte[] d = in.data();
+    String name = in.fileName().toLowerCase(Locale.ROOT);
+    if (d.length >= 4 && d[0] == 'M' && d[1] == 'S' && d[2] == 'C' && d[3] == 'F') {
+      return Format.CAB;
+    }
+    if (SstReader.isSst(d)) {
+      return Format.SST;
+    }
+    if (Certificates.looksLikePem(d)) {
+      return Format.CERTIFICATE;
+    }
+    if (name.endsWith(".stl")) {
+      return Format.STL;
+    }
+    if (name.endsWith(".cab")) {
+      return Format.CAB;
+    }
+    if (name.endsWith(".sst")) {
+      return Format.SST;
+    }
+    if (name.matches(".*\\.(crt|cer|der|pem)$")) {
+      return Format.CERTIFICATE;
+    }
+    // No telling name: a ContentInfo starts with the signedData OID, a certificate does not.
+    try {
+      Der.Tlv top = Der.read(d, 0, d.length, "file");
+      List<Der.Tlv> c = top.children("file");
+      if (!c.isEmpty() && c.get(0).tag() == Der.OID) {
+        return c.get(0).oid("contentType").equals(Oids.SIGNED_DATA) ? Format.STL : Format.UNKNOWN;
+      }
+      return Format.CERTIFICATE;
+    } catch (CtlFormatException e) {
+      return Format.UNKNOWN;
+    }
+  }
+
+  private FileReport inspectList(InputFile in, Format format) {
+    byte[] stl = in.data();
+    Optional<String> container = Optional.empty();
+    SignedCtl list;
+    try {
+      if (format == Format.CAB) {
+        Cabinet cab = CabReader.read(in.data());
+        CabEntry member =
+            cab.entries().stream()
+                .filter(e -> e.name().toLowerCase(Locale.ROOT).endsWith(".stl"))
+                .findFirst()
+                .orElseThrow(
+                    () ->
+                        new CtlFormatException(
+                            "the cabinet holds no .stl list (it holds "
+                                + cab.entries().stream().map(CabEntry::name).toList()
+                                + ")"));
+        stl = member.data();
+        container =
+            Optional.of(
+                member.name()
+                    + ", "
+                    + member.size()
+                    + " bytes, "
+                    + cab.compression().get(0).label());
+      }
+      list = CtlParser.parse(stl);
+    } catch (MalformedInputException e) {
+      return malformed(in, format, e.getMessage());
+    }
+    Optional<CtlKind> expected = CtlKind.fromFileName(in.fileName());
+    if (container.isPresent() && expected.isEmpty()) {
+      expected = CtlKind.fromFileName(container.get());
+    }
+    AnchorSource roots = rootsFor.apply(in);
+    CtlVerification v = new CtlVerifier(anchors, roots, options).verify(list, expected, now);
+    Optional<RootsCheck> rootsCheck = Optional.empty();
+    if (list.ctl().kind().orElse(null) == CtlKind.AUTHROOT) {
+      rootsCheck = Optional.of(checkRoots(list.ctl(), roots));
+    }
+    boolean ok = v.valid() && rootsCheck.map(r -> r.mismatches().isEmpty()).orElse(true);
+    return new FileReport(
+        in.path(),
+        format,
+        container,
+        Optional.of(list),
+        Optional.of(v),
+        rootsCheck,
+        List.of(),
+        Optional.empty(),
+        ok ? Status.VALID : Status.INVALID);
+  }
+
+  private static RootsCheck checkRoots(Ctl ctl, AnchorSource roots) {
+    int present = 0;
+    int missing = 0;
+    List<String> mismatches = new ArrayList<>();
+    for (CtlEntry e : ctl.entries()) {
+      Optional<byte[]> der = roots.certificate(e.identifierHex());
+      if (der.isEmpty()) {
+        missing++;
+        continue;
+      }
+      List<String> problems =
+          RootCheck.check(Optional.of(e.identifierHex() + ".crt"), der.get(), ctl);
+      if (problems.isEmpty()) {
+        present++;
+      } else {
+        mismatches.add(e.identifierHex() + ".crt: " + String.join("; ", problems));
+      }
+    }
+    return new RootsCheck(roots.describe(), present, missing, mismatches);
+  }
+
+  private FileReport inspectOther(InputFile in, List<Ctl> authroots) {
+    Format format = detect(in);
+    try {
+      return switch (format) {
+        case SST -> inspectSst(in);
+        case CERTIFICATE -> inspectCertificates(in, authroots);
+        default ->
+            malformed(
+                in,
+                format,
+                "not a cabinet, trust list, serialized store or certificate; inspect takes .cab,"
+                    + " .stl, .sst, .crt, .cer and .pem files");
+      };
+    } catch (MalformedInputException e) {
+      return malformed(in, format, e.getMessage());
+    }
+  }
+
+  private static FileReport inspectSst(InputFile in) {
+    List<CertificateReport> certs = new ArrayList<>();
+    for (SstElement el : SstReader.read(in.data())) {
+      if (el.type() != SstElement.Type.CERTIFICATE) {
+        continue;
+      }
+      certs.add(
+          new CertificateReport(
+              el.index(),
+              el.sha1(),
+              Hex.sha256(el.encoded()),
+              el.certificate(),
+              el.problem().map(List::of).orElse(List.of()),
+              Optional.empty()));
+    }
+    return new FileReport(
+        in.path(),
+        Format.SST,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        certs,
+        Optional.empty(),
+        Status.VALID);
+  }
+
+  private static FileReport inspectCertificates(InputFile in, List<Ctl> authroots) {
+    List<byte[]> ders = Certificates.split(in.data(), in.fileName());
+    List<CertificateReport> certs = new ArrayList<>();
+    boolean ok = true;
+    for (int i = 0; i < ders.size(); i++) {
+      byte[] der = ders.get(i);
+      X509Certificate cert =
+          Certificates.parse(der, ders.size() == 1 ? in.fileName() : "certificate " + (i + 1));
+      List<String> problems = new ArrayList<>();
+      Optional<String> listedIn = Optional.empty();
+      Optional<String> name = ders.size() == 1 ? Optional.of(in.fileName()) : Optional.empty();
+      RootCheck.checkName(name, der).ifPresent(problems::add);
+      if (problems.isEmpty() && !authroots.isEmpty()) {
+        for (Ctl ctl : authroots) {
+          List<String> p = RootCheck.check(Optional.empty(), der, ctl);
+          if (p.isEmpty()) {
+            listedIn = ctl.sequenceNumber().map(s -> s.hex());
+            problems.clear();
+            break;
+          }
+          problems.addAll(p);
+        }
+      }
+      ok &= problems.isEmpty();
+      certs.add(
+          new CertificateReport(
+              i,
+              Hex.sha1(der),
+              Hex.sha256(der),
+              Optional.of(cert),
+              problems.stream().distinct().toList(),
+              listedIn));
+    }
+    return new FileReport(
+        in.path(),
+        Format.CERTIFICATE,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        certs,
+        Optional.empty(),
+        ok ? Status.VALID : Status.INVALID);
+  }
+
+  private static FileReport malformed(InputFile in, Format format, String message) {
+    return new FileReport(
+        in.path(),
+        format,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        List.of(),
+        Optional.of(message),
+        Status.MALFORMED);
+  }
+}

@@ -1,0 +1,173 @@
+package dev.trustbundle.report;
+
+import dev.trustbundle.ctl.Ctl;
+import dev.trustbundle.ctl.CtlEntry;
+import dev.trustbundle.ctl.CutoffDate;
+import dev.trustbundle.ctl.Oids;
+import dev.trustbundle.ctl.SignedCtl;
+import dev.trustbundle.verify.CtlVerification;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Map;
+
+/** The human form of a {@link FileReport}: a header of facts and a table of entries. */
+public final class TextReport {
+  private static final Map<String, String> DIGESTS =
+      Map.of(
+          Oids.SHA1, "SHA-1",
+          Oids.SHA256, "SHA-256",
+          Oids.SHA384, "SHA-384",
+          Oids.SHA512, "SHA-512");
+
+  private TextReport() {}
+
+  /**
+   * Renders a report.
+   *
+   * @param withEntries whether to print the table of list entries or certificates
+   */
+  public static String render(FileReport r, boolean withEntries) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(r.file()).append('\n');
+    if (r.error().isPresent()) {
+      row(sb, "verdict", "MALFORMED: " + r.error().get());
+      return sb.toString();
+    }
+    row(sb, "kind", r.kind());
+    r.container().ifPresent(c -> row(sb, "cabinet", c));
+    if (r.list().isPresent()) {
+      list(sb, r.list().get(), r.verification().orElseThrow());
+    }
+    r.roots()
+        .ifPresent(
+            rc -> {
+              int total = rc.present() + rc.missing() + rc.mismatches().size();
+              row(
+                  sb,
+                  "root files",
+                  rc.present()
+                      + " of "
+                      + total
+                      + " present and matching in "
+                      + rc.where()
+                      + (rc.mismatches().isEmpty()
+                          ? ""
+                          : ", " + rc.mismatches().size() + " NOT matching"));
+              rc.mismatches().forEach(m -> row(sb, "mismatch", m));
+            });
+    if (r.list().isEmpty()) {
+      row(sb, "certificates", String.valueOf(r.certificates().size()));
+      long bad = r.certificates().stream().filter(c -> !c.problems().isEmpty()).count();
+      if (bad > 0) {
+        row(sb, "problems", bad + " certificate(s), listed below");
+      }
+    }
+    row(sb, "verdict", verdict(r));
+    r.verification().ifPresent(v -> v.failures().forEach(f -> row(sb, "failure", f)));
+    r.verification().ifPresent(v -> v.warnings().forEach(w -> row(sb, "warning", w)));
+    if (withEntries) {
+      sb.append('\n');
+      if (r.list().isPresent()) {
+        entries(sb, r.list().get().ctl());
+      } else {
+        certificates(sb, r.certificates());
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String verdict(FileReport r) {
+    return switch (r.status()) {
+      case VALID -> r.list().isPresent() ? "VALID" : "OK";
+      case INVALID -> "INVALID";
+      case MALFORMED -> "MALFORMED";
+    };
+  }
+
+  private static void list(StringBuilder sb, SignedCtl l, CtlVerification v) {
+    Ctl c = l.ctl();
+    row(sb, "sequence", c.sequenceNumber().map(s -> s.hex()).orElse("(none)"));
+    row(sb, "thisUpdate", c.thisUpdate().toString());
+    c.nextUpdate().ifPresent(n -> row(sb, "nextUpdate", n.toString()));
+    c.listIdentifierText().ifPresent(id -> row(sb, "listIdentifier", id));
+    row(sb, "entries", String.valueOf(c.entries().size()));
+    c.ctLogs()
+        .ifPresent(
+            ct ->
+                row(
+                    sb,
+                    "CT logs",
+                    ct.count()
+                        + " ("
+                        + String.join(", ", ct.keyAlgorithms().stream().distinct().toList())
+                        + ")"));
+    if (!l.signerInfos().isEmpty()) {
+      String d = l.signerInfos().get(0).digestAlgorithm();
+      row(sb, "digest", DIGESTS.getOrDefault(d, d));
+    }
+    List<String> chain = v.chain();
+    for (int i = 0; i < chain.size(); i++) {
+      String label = i == 0 ? "signer chain" : "";
+      String prefix = i == 0 ? "" : "<- ";
+      String suffix = i == chain.size() - 1 && v.anchor().isPresent() ? "  (pinned)" : "";
+      row(sb, label, prefix + chain.get(i) + suffix);
+    }
+  }
+
+  private static void entries(StringBuilder sb, Ctl ctl) {
+    sb.append(
+        String.format(
+            "  %-40s  %-44s  %-32s  %-20s  %-20s%n",
+            "SHA-1", "FRIENDLY NAME", "EKUS", "DISABLED", "NOT BEFORE"));
+    for (CtlEntry e : ctl.entries()) {
+      String disabled =
+          e.disabledAfter()
+              .map(d -> date(d) + e.disallowedEkus().map(x -> " " + Ekus.names(x)).orElse(""))
+              .orElse("-");
+      String notBefore =
+          e.notBefore()
+              .map(d -> date(d) + e.notBeforeEkus().map(x -> " " + Ekus.names(x)).orElse(""))
+              .orElse("-");
+      sb.append(
+          String.format(
+              "  %-40s  %-44s  %-32s  %-20s  %-20s%n",
+              e.identifierHex(),
+              clip(e.friendlyName().orElse("-"), 44),
+              clip(e.ekus().map(Ekus::names).orElse("(all)"), 32),
+              disabled,
+              notBefore));
+    }
+  }
+
+  private static String date(CutoffDate d) {
+    return d instanceof CutoffDate.At at ? at.instant().toString().substring(0, 10) : "always";
+  }
+
+  private static void certificates(StringBuilder sb, List<FileReport.CertificateReport> certs) {
+    sb.append(String.format("  %-40s  %-10s  %-10s  %s%n", "SHA-1", "NOT BEFORE", "NOT AFTER", "SUBJECT"));
+    for (FileReport.CertificateReport c : certs) {
+      if (c.certificate().isPresent()) {
+        X509Certificate x = c.certificate().get();
+        sb.append(
+            String.format(
+                "  %-40s  %-10s  %-10s  %s%n",
+                c.sha1(),
+                x.getNotBefore().toInstant().toString().substring(0, 10),
+                x.getNotAfter().toInstant().toString().substring(0, 10),
+                x.getSubjectX500Principal().getName()));
+      } else {
+        sb.append(String.format("  %-40s  %-10s  %-10s  %s%n", c.sha1(), "?", "?", "(unparsable)"));
+      }
+      c.listedIn().ifPresent(s -> sb.append("      listed in authroot ").append(s).append('\n'));
+      c.problems().forEach(p -> sb.append("      problem: ").append(p).append('\n'));
+    }
+  }
+
+  private static String clip(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max - 1) + "~";
+  }
+
+  private static void row(StringBuilder sb, String label, String value) {
+    sb.append(String.format("  %-15s %s%n", label, value));
+  }
+}
