@@ -77,7 +77,11 @@ public final class CabReader {
     int versionMajor = in.u8(25, "CFHEADER.versionMajor");
     if (versionMajor != 1) {
       throw new CabFormatException(
-          "unsupported cabinet format version " + versionMajor + "." + versionMinor + " (need 1.x)");
+          "unsupported cabinet format version "
+              + versionMajor
+              + "."
+              + versionMinor
+              + " (need 1.x)");
     }
     int cFolders = in.u16(26, "CFHEADER.cFolders");
     int cFiles = in.u16(28, "CFHEADER.cFiles");
@@ -422,7 +426,8 @@ public final class CabReader {
       // Each successful call makes progress, so cbUncomp + 2 rounds are a safe upper bound.
       for (int round = 0; round <= cbUncomp + 1 && produced < cbUncomp; round++) {
         int n = inflater.inflate(out, outPos + produced, cbUncomp - produced);
-        if (n == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
+        if (n == 0
+            && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
           break;
         }
         produced += n;

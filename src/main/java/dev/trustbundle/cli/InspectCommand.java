@@ -73,8 +73,7 @@ final class InspectCommand implements Callable<Integer> {
 
   @Option(
       names = "--no-default-pins",
-      description =
-          "Trust only the --trust-anchor roots, not the built-in Microsoft root pins.")
+      description = "Trust only the --trust-anchor roots, not the built-in Microsoft root pins.")
   boolean noDefaultPins;
 
   @Option(
@@ -108,7 +107,8 @@ final class InspectCommand implements Callable<Integer> {
       inputs.add(new InputFile(f.toString(), f.getFileName().toString(), Inputs.read(f)));
     }
     VerifyOptions options =
-        new VerifyOptions(Duration.ofDays(maxAgeDays), VerifyOptions.DEFAULT.futureSkew(), !rejectSha1);
+        new VerifyOptions(
+            Duration.ofDays(maxAgeDays), VerifyOptions.DEFAULT.futureSkew(), !rejectSha1);
     Inspector inspector = new Inspector(anchors, options, now, this::rootsFor);
     List<FileReport> reports = inspector.inspect(inputs);
     PrintWriter out = spec.commandLine().getOut();

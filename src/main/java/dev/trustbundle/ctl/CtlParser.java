@@ -61,7 +61,10 @@ public final class CtlParser {
     String eContentType = ec.get(0).oid("encapContentInfo.eContentType");
     if (!eContentType.equals(Oids.CTL)) {
       throw new CtlFormatException(
-          "the signed content is " + eContentType + ", not a certificate trust list (" + Oids.CTL
+          "the signed content is "
+              + eContentType
+              + ", not a certificate trust list ("
+              + Oids.CTL
               + ")");
     }
     if (ec.size() != 2) {
@@ -167,7 +170,8 @@ public final class CtlParser {
       issuer = Optional.of(ias.get(0).expect(Der.SEQUENCE, "issuer").encoded());
       Tlv serialTlv = ias.get(1).expect(Der.INTEGER, "serialNumber");
       if (serialTlv.length() == 0 || serialTlv.length() > 64) {
-        throw new CtlFormatException("SignerInfo serialNumber has " + serialTlv.length() + " bytes");
+        throw new CtlFormatException(
+            "SignerInfo serialNumber has " + serialTlv.length() + " bytes");
       }
       serial = Optional.of(new BigInteger(serialTlv.value()));
     } else if (sid.tag() == 0x80) {
@@ -261,7 +265,8 @@ public final class CtlParser {
     }
     Instant thisUpdate = Der.time(need(c, i++, "thisUpdate"), "thisUpdate");
     Optional<Instant> nextUpdate = Optional.empty();
-    if (i < c.size() && (c.get(i).tag() == Der.UTC_TIME || c.get(i).tag() == Der.GENERALIZED_TIME)) {
+    if (i < c.size()
+        && (c.get(i).tag() == Der.UTC_TIME || c.get(i).tag() == Der.GENERALIZED_TIME)) {
       nextUpdate = Optional.of(Der.time(c.get(i), "nextUpdate"));
       i++;
     }

@@ -142,7 +142,9 @@ public final class SstReader {
   }
 
   private static long u32(byte[] b, int p) {
-    return (b[p] & 0xFFL) | (b[p + 1] & 0xFFL) << 8 | (b[p + 2] & 0xFFL) << 16
+    return (b[p] & 0xFFL)
+        | (b[p + 1] & 0xFFL) << 8
+        | (b[p + 2] & 0xFFL) << 16
         | (b[p + 3] & 0xFFL) << 24;
   }
 }

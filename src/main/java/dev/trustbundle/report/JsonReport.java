@@ -85,7 +85,11 @@ public final class JsonReport {
     ArrayNode ext = o.putArray("extensions");
     c.extensions()
         .forEach(
-            x -> ext.addObject().put("oid", x.oid()).put("critical", x.critical()).put("size", x.value().length));
+            x ->
+                ext.addObject()
+                    .put("oid", x.oid())
+                    .put("critical", x.critical())
+                    .put("size", x.value().length));
     c.ctLogs()
         .ifPresent(
             ct -> {
@@ -135,7 +139,9 @@ public final class JsonReport {
         ObjectNode other = n.putObject("otherAttributes");
         e.otherAttributes()
             .forEach(
-                att -> strings(other.putArray(att.oid()), att.values().stream().map(Hex::upper).toList()));
+                att ->
+                    strings(
+                        other.putArray(att.oid()), att.values().stream().map(Hex::upper).toList()));
       }
     }
   }

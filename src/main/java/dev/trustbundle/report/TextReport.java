@@ -144,7 +144,9 @@ public final class TextReport {
   }
 
   private static void certificates(StringBuilder sb, List<FileReport.CertificateReport> certs) {
-    sb.append(String.format("  %-40s  %-10s  %-10s  %s%n", "SHA-1", "NOT BEFORE", "NOT AFTER", "SUBJECT"));
+    sb.append(
+        String.format(
+            "  %-40s  %-10s  %-10s  %s%n", "SHA-1", "NOT BEFORE", "NOT AFTER", "SUBJECT"));
     for (FileReport.CertificateReport c : certs) {
       if (c.certificate().isPresent()) {
         X509Certificate x = c.certificate().get();

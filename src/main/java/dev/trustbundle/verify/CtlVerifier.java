@@ -86,6 +86,11 @@ public final class CtlVerifier {
       }
       r.warn("the list is signed with SHA-1 (Microsoft's lists were until 2020)");
     }
+    if (si.signedAttributesEncoded().isEmpty()) {
+      // Without signed attributes nothing binds the signature to the list (reference 4.1 step 2).
+      r.fail("the SignerInfo has no signed attributes (contentType and messageDigest)");
+      return r.done();
+    }
     checkSignedAttributes(list, si, digestName, r);
 
     List<X509Certificate> envelope = new ArrayList<>();
@@ -167,10 +172,6 @@ public final class CtlVerifier {
 
   private static void checkSignedAttributes(
       SignedCtl list, SignerInfo si, String digestName, Result r) {
-    if (si.signedAttributesEncoded().isEmpty()) {
-      r.fail("the SignerInfo has no signed attributes (contentType and messageDigest)");
-      return;
-    }
     List<byte[]> types = si.signedAttribute(Oids.CONTENT_TYPE);
     boolean typeOk = false;
     if (types.size() == 1) {

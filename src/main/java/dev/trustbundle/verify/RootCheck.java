@@ -9,10 +9,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Checks a root certificate file against the authroot list (reference 4.1 step 8): the SHA-1 of
- * the DER bytes must equal the entry identifier and the file name, and the SHA-256 must equal
- * attribute 98 where the entry carries it. {@code .crt} files are unsigned and travel over plain
- * HTTP, so this is their only integrity check.
+ * Checks a root certificate file against the authroot list (reference 4.1 step 8): the SHA-1 of the
+ * DER bytes must equal the entry identifier and the file name, and the SHA-256 must equal attribute
+ * 98 where the entry carries it. {@code .crt} files are unsigned and travel over plain HTTP, so
+ * this is their only integrity check.
  */
 public final class RootCheck {
   private RootCheck() {}
@@ -56,8 +56,8 @@ public final class RootCheck {
   }
 
   /**
-   * The problem with a {@code <SHA1>.crt} name that does not match the file's SHA-1; empty when
-   * the name matches or is not a thumbprint.
+   * The problem with a {@code <SHA1>.crt} name that does not match the file's SHA-1; empty when the
+   * name matches or is not a thumbprint.
    */
   public static Optional<String> checkName(Optional<String> fileName, byte[] der) {
     String sha1 = Hex.sha1(der);

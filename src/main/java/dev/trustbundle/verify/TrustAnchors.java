@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The roots a trust list's signer chain may end at. By default the Microsoft roots of reference
- * 4.2 that have signed lists: Root Certificate Authority 2010 (current), 2011, the 2001 "Microsoft
- * Root Certificate Authority" and the 1997 "Microsoft Root Authority" (historical lists). Pins are
+ * The roots a trust list's signer chain may end at. By default the Microsoft roots of reference 4.2
+ * that have signed lists: Root Certificate Authority 2010 (current), 2011, the 2001 "Microsoft Root
+ * Certificate Authority" and the 1997 "Microsoft Root Authority" (historical lists). Pins are
  * SHA-256 fingerprints; no certificate bytes live in the source tree.
  *
  * @param pins roots identified by fingerprint

@@ -1,8 +1,8 @@
 /**
- * Verification of Microsoft's trust lists and the roots they list (reference section 4): the
- * PKCS#7 message digest and RSA signature over the exact bytes received, the signer chain to a
- * pinned Microsoft root validated at the list's thisUpdate, and each root certificate against its
- * CTL entry. Pure: the evaluation time is passed in, root certificate bytes come through {@link
+ * Verification of Microsoft's trust lists and the roots they list (reference section 4): the PKCS#7
+ * message digest and RSA signature over the exact bytes received, the signer chain to a pinned
+ * Microsoft root validated at the list's thisUpdate, and each root certificate against its CTL
+ * entry. Pure: the evaluation time is passed in, root certificate bytes come through {@link
  * dev.trustbundle.verify.AnchorSource}, and nothing here does I/O.
  *
  * <p>May import {@code dev.trustbundle.ctl}, {@code dev.trustbundle.cab} and {@code

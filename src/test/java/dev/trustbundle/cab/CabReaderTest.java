@@ -212,8 +212,7 @@ class CabReaderTest {
 
   @Test
   void roundTripsCabinetsWrittenByGcab(@TempDir Path dir) throws Exception {
-    assumeTrue(
-        Files.isExecutable(Path.of("/usr/bin/gcab")), "gcab is not installed: test skipped");
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/gcab")), "gcab is not installed: test skipped");
     byte[] a = random(90_000, 18);
     byte[] b = random(1234, 19);
     Files.write(dir.resolve("authroot.stl"), a);

@@ -171,7 +171,8 @@ class CtlParserTest {
     byte[] oid = {0x2B, 0x06, 0x01, 0x04, 0x01, (byte) 0x82, 0x37, 0x0A, 0x01};
     int at = indexOf(list, oid);
     list[at + oid.length - 1] = 0x02;
-    assertThatThrownBy(() -> CtlParser.parse(list)).hasMessageContaining("not a certificate trust list");
+    assertThatThrownBy(() -> CtlParser.parse(list))
+        .hasMessageContaining("not a certificate trust list");
   }
 
   @Test

@@ -157,8 +157,7 @@ public final class CtlBuilder {
   }
 
   public static ASN1Encodable attr(String oid, ASN1Encodable value) {
-    return new DERSequence(
-        new ASN1Encodable[] {new ASN1ObjectIdentifier(oid), new DERSet(value)});
+    return new DERSequence(new ASN1Encodable[] {new ASN1ObjectIdentifier(oid), new DERSet(value)});
   }
 
   public static byte[] oidSeq(String... oids) {
@@ -198,12 +197,11 @@ public final class CtlBuilder {
     }
     v.add(new ASN1Integer(seq));
     v.add(new DERUTCTime(java.util.Date.from(thisUpdate)));
-    v.add(
-        new DERSequence(
-            new ASN1Encodable[] {new ASN1ObjectIdentifier(SHA1), DERNull.INSTANCE}));
+    v.add(new DERSequence(new ASN1Encodable[] {new ASN1ObjectIdentifier(SHA1), DERNull.INSTANCE}));
     v.add(new DERSequence(entries.toArray(ASN1Encodable[]::new)));
     if (!extensions.isEmpty()) {
-      v.add(new DERTaggedObject(true, 0, new DERSequence(extensions.toArray(ASN1Encodable[]::new))));
+      v.add(
+          new DERTaggedObject(true, 0, new DERSequence(extensions.toArray(ASN1Encodable[]::new))));
     }
     return encode(new DERSequence(v));
   }

@@ -103,12 +103,26 @@ public final class TestPki {
       Instant from = Instant.parse("2010-01-01T00:00:00Z");
       Instant to = Instant.parse("2045-01-01T00:00:00Z");
       X509Certificate root =
-          cert("CN=Test Root CA 2010, O=TrustBundle Tests", ROOT_KEY, null, from, to, true, null,
+          cert(
+              "CN=Test Root CA 2010, O=TrustBundle Tests",
+              ROOT_KEY,
+              null,
+              from,
+              to,
+              true,
+              null,
               sigAlg);
       Issued r = new Issued(root, ROOT_KEY.getPrivate());
       X509Certificate ca =
-          cert("CN=Test Certificate List CA, O=TrustBundle Tests", CA_KEY, r, from, to, caIsCa,
-              caEkus, sigAlg);
+          cert(
+              "CN=Test Certificate List CA, O=TrustBundle Tests",
+              CA_KEY,
+              r,
+              from,
+              to,
+              caIsCa,
+              caEkus,
+              sigAlg);
       Issued c = new Issued(ca, CA_KEY.getPrivate());
       X509Certificate signer =
           cert(signerDn, SIGNER_KEY, c, signerFrom, signerTo, false, signerEkus, sigAlg);
@@ -129,7 +143,9 @@ public final class TestPki {
     try {
       X500Name subject = new X500Name(dn);
       X500Name issuerName =
-          issuer == null ? subject : X500Name.getInstance(issuer.cert().getSubjectX500Principal().getEncoded());
+          issuer == null
+              ? subject
+              : X500Name.getInstance(issuer.cert().getSubjectX500Principal().getEncoded());
       X509v3CertificateBuilder b =
           new JcaX509v3CertificateBuilder(
               issuerName,
@@ -148,7 +164,9 @@ public final class TestPki {
       if (ekus != null) {
         KeyPurposeId[] ids =
             ekus.stream()
-                .map(o -> KeyPurposeId.getInstance(new org.bouncycastle.asn1.ASN1ObjectIdentifier(o)))
+                .map(
+                    o ->
+                        KeyPurposeId.getInstance(new org.bouncycastle.asn1.ASN1ObjectIdentifier(o)))
                 .toArray(KeyPurposeId[]::new);
         b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(ids));
       }

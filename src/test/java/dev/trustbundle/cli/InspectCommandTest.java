@@ -1,0 +1,200 @@
+package dev.trustbundle.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustbundle.testing.CabBuilder;
+import dev.trustbundle.testing.CtlBuilder;
+import dev.trustbundle.testing.Fixtures;
+import dev.trustbundle.testing.TestPki;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InspectCommandTest {
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  static final String AT = "2026-11-23T00:00:00Z";
+
+  @Test
+  void inspectsRealCabinetAsValidWithRootsChecked() {
+    Path cab = Fixtures.ctl("authrootstl-2025-06-16.cab");
+    Run r = run("inspect", "--at", AT, "--roots", Fixtures.roots().toString(), cab.toString());
+    assertThat(r.code()).isZero();
+    assertThat(r.out())
+        .contains("1401DBDEE7F1A4F449")
+        .contains("2025-06-16T17:56:11Z")
+        .contains("Microsoft Root Certificate Authority 2010  (pinned)")
+        .contains("514 of 514 present and matching")
+        .contains("VALID")
+        .contains("DigiCert Global Root G2");
+    assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void printsOneJsonObjectPerFileWithTheDocumentedFields() throws Exception {
+    Run r =
+        run(
+            "inspect",
+            "--json",
+            "--at",
+            AT,
+            "--roots",
+            Fixtures.roots().toString(),
+            Fixtures.ctl("authroot-2026-04-22.stl").toString(),
+            Fixtures.ctl("disallowedcert-2018.sst").toString());
+    assertThat(r.code()).isZero();
+    String[] lines = r.out().strip().split("\n");
+    assertThat(lines).hasSize(2);
+    JsonNode list = new ObjectMapper().readTree(lines[0]);
+    assertThat(list.get("kind").asText()).isEqualTo("authroot");
+    assertThat(list.get("sequenceNumber").asText()).isEqualTo("1401DCD1EFA35B4A5B");
+    assertThat(list.get("thisUpdate").asText()).isEqualTo("2026-04-22T00:33:28Z");
+    JsonNode sig = list.get("signature");
+    assertThat(sig.get("valid").asBoolean()).isTrue();
+    assertThat(sig.get("signer").asText()).isEqualTo("Microsoft Certificate Trust List Publisher");
+    assertThat(sig.get("chain")).hasSize(3);
+    assertThat(sig.get("anchor").asText()).isEqualTo("Microsoft Root Certificate Authority 2010");
+    assertThat(sig.get("warnings").toString()).contains("expired on 2026-11-11");
+    JsonNode entries = list.get("entries");
+    assertThat(entries).hasSize(515);
+    JsonNode e = entries.get(0);
+    for (String f :
+        new String[] {"sha1", "sha256", "friendlyName", "ekus", "disabledAfter", "notBefore"}) {
+      assertThat(e.has(f)).as(f).isTrue();
+    }
+    assertThat(e.get("sha1").asText()).matches("[0-9A-F]{40}");
+    JsonNode sst = new ObjectMapper().readTree(lines[1]);
+    assertThat(sst.get("kind").asText()).isEqualTo("sst");
+    assertThat(sst.get("certificates")).hasSize(71);
+    assertThat(sst.get("certificates").get(0).has("subject")).isTrue();
+  }
+
+  @Test
+  void exitsOneForTamperedListWithoutStackTrace(@TempDir Path dir) throws Exception {
+    byte[] stl = Fixtures.read(Fixtures.ctl("authroot-2026-04-22.stl"));
+    stl[stl.length / 2] ^= 1; // inside the entries: digest no longer matches
+    Path f = dir.resolve("authroot.stl");
+    Files.write(f, stl);
+    Run r =
+        run(
+            "inspect",
+            "--summary",
+            "--at",
+            AT,
+            "--roots",
+            Fixtures.roots().toString(),
+            f.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).contains("INVALID").contains("messageDigest does not match");
+    assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void exitsOneWhenARootFileDoesNotMatchItsEntry(@TempDir Path dir) throws Exception {
+    Path roots = dir.resolve("roots");
+    Files.createDirectories(roots);
+    String g2 = "DF3C24F9BFD666761B268073FE06D1CC8D4F82A4";
+    Files.copy(
+        Fixtures.roots().resolve("3B1EFD3A66EA28B16697394703A72CA340A05BD5.crt"),
+        roots.resolve("3B1EFD3A66EA28B16697394703A72CA340A05BD5.crt"));
+    // A swapped root: G3's bytes under G2's name.
+    Files.copy(
+        Fixtures.roots().resolve("7E04DE896A3E666D00E687D33FFAD93BE83D349E.crt"),
+        roots.resolve(g2 + ".crt"));
+    Run r =
+        run(
+            "inspect",
+            "--summary",
+            "--at",
+            AT,
+            "--roots",
+            roots.toString(),
+            Fixtures.ctl("authroot-2026-04-22.stl").toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).contains("1 NOT matching").contains(g2 + ".crt");
+  }
+
+  @Test
+  void checksCertificatesAgainstAnAuthrootListGivenAlongside() {
+    Path g2 = Fixtures.roots().resolve("DF3C24F9BFD666761B268073FE06D1CC8D4F82A4.crt");
+    Run r =
+        run(
+            "inspect",
+            "--at",
+            AT,
+            "--roots",
+            Fixtures.roots().toString(),
+            Fixtures.ctl("authroot-2026-04-22.stl").toString(),
+            g2.toString());
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("listed in authroot 1401DCD1EFA35B4A5B");
+  }
+
+  @Test
+  void exitsThreeForMalformedInputAndKeepsGoing(@TempDir Path dir) throws Exception {
+    Path bad = dir.resolve("authrootstl.cab");
+    byte[] cab = new CabBuilder().add("authroot.stl", new byte[5000]).build();
+    cab[cab.length - 1] ^= 1;
+    Files.write(bad, cab);
+    Run r =
+        run(
+            "inspect",
+            "--summary",
+            "--at",
+            AT,
+            "--roots",
+            Fixtures.roots().toString(),
+            bad.toString(),
+            Fixtures.ctl("authroot-2025-08-26.stl").toString());
+    assertThat(r.code()).isEqualTo(3);
+    assertThat(r.out()).contains("MALFORMED: CFDATA block 0").contains("1401DC16C38DC3B89E");
+  }
+
+  @Test
+  void exitsTwoForUsageErrorsWithOneLine() {
+    Run unknown = run("inspect", "--bogus", "x");
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.err().strip()).doesNotContain("\n").contains("--bogus");
+    Run missing = run("inspect", "does-not-exist.cab");
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("no such file");
+    Run time = run("inspect", "--at", "soon", "x");
+    assertThat(time.code()).isEqualTo(2);
+    assertThat(time.err()).contains("--at soon is not a time");
+    assertThat(run().code()).isEqualTo(2);
+  }
+
+  @Test
+  void trustsSyntheticListThroughTrustAnchorFlag(@TempDir Path dir) throws Exception {
+    TestPki pki = TestPki.standard();
+    byte[] list = new CtlBuilder(pki).addRoot(new byte[] {9}, "x").build();
+    Path stl = dir.resolve("authroot.stl");
+    Files.write(stl, list);
+    Path anchor = dir.resolve("anchor.crt");
+    Files.write(anchor, CtlBuilder.der(pki.root.cert()));
+    assertThat(run("inspect", "--at", "2025-06-02", stl.toString()).code()).isEqualTo(1);
+    Run ok =
+        run("inspect", "--at", "2025-06-02", "--trust-anchor", anchor.toString(), stl.toString());
+    assertThat(ok.code()).isZero();
+    assertThat(ok.out()).contains("Test Root CA 2010  (pinned)");
+  }
+
+  @Test
+  void helpListsTheExitCodes() {
+    Run r = run("inspect", "--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("Exit codes").contains("malformed input").contains("--roots");
+  }
+}
