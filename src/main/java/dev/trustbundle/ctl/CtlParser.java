@@ -17,6 +17,8 @@ public final class CtlParser {
   private static final int MAX_CERTIFICATES = 32;
   private static final int MAX_SIGNER_INFOS = 8;
   private static final int MAX_ATTRIBUTES_PER_ENTRY = 64;
+  private static final Set<String> KNOWN_PROPS =
+      Set.of("9", "11", "20", "29", "83", "98", "104", "105", "122", "126", "127");
 
   // FILETIME counts 100 ns since 1601-01-01; this many ticks separate it from the Unix epoch.
   private static final long FILETIME_UNIX_EPOCH = 116_444_736_000_000_000L;
@@ -273,10 +275,10 @@ public final class CtlParser {
     String subjectAlgorithm = algorithmOid(need(c, i++, "subjectAlgorithm"), "subjectAlgorithm");
     List<CtlEntry> entries = new ArrayList<>();
     if (i < c.size() && c.get(i).tag() == Der.SEQUENCE) {
-      Set<String> seen = new HashSet<>();
+      Set<java.nio.ByteBuffer> seen = new HashSet<>();
       for (Tlv subject : c.get(i).children("trustedSubjects")) {
         CtlEntry e = parseEntry(subject, entries.size());
-        if (!seen.add(e.identifierHex())) {
+        if (!seen.add(java.nio.ByteBuffer.wrap(e.identifier()))) {
           throw new CtlFormatException(
               "entry " + entries.size() + " (" + e.identifierHex() + ") is listed twice");
         }
@@ -397,34 +399,46 @@ public final class CtlParser {
   }
 
   private static CtlEntry parseEntry(Tlv subject, int index) {
-    String where = "entry " + index;
-    List<Tlv> c = subject.expect(Der.SEQUENCE, where).children(where);
+    try {
+      return parseEntry(subject);
+    } catch (CtlFormatException e) {
+      // Context is added only on failure: building it for every entry dominated allocation.
+      String id = "";
+      try {
+        id = " (" + Hex.upper(subject.children("entry").get(0).value()) + ")";
+      } catch (RuntimeException ignored) {
+        // The identifier itself is what is broken.
+      }
+      throw new CtlFormatException("entry " + index + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static CtlEntry parseEntry(Tlv subject) {
+    List<Tlv> c = subject.expect(Der.SEQUENCE, "TrustedSubject").children("TrustedSubject");
     if (c.isEmpty() || c.size() > 2) {
-      throw new CtlFormatException(where + " at offset " + subject.start() + " is malformed");
+      throw new CtlFormatException("TrustedSubject at offset " + subject.start() + " is malformed");
     }
-    byte[] id = c.get(0).expect(Der.OCTET_STRING, where + " subjectIdentifier").value();
+    byte[] id = c.get(0).expect(Der.OCTET_STRING, "subjectIdentifier").value();
     if (id.length == 0 || id.length > 64) {
-      throw new CtlFormatException(where + " has a " + id.length + "-byte identifier");
+      throw new CtlFormatException("the identifier has " + id.length + " bytes (1 to 64)");
     }
-    where = "entry " + index + " (" + Hex.upper(id) + ")";
-    EntryBuilder b = new EntryBuilder(id, where);
+    EntryBuilder b = new EntryBuilder(id);
     if (c.size() == 2) {
-      List<Tlv> attrs = c.get(1).expect(Der.SET, where + " attributes").children(where);
+      List<Tlv> attrs = c.get(1).expect(Der.SET, "subjectAttributes").children("attributes");
       if (attrs.size() > MAX_ATTRIBUTES_PER_ENTRY) {
-        throw new CtlFormatException(where + " has " + attrs.size() + " attributes");
+        throw new CtlFormatException("it has " + attrs.size() + " attributes");
       }
       Set<String> seen = new HashSet<>();
       for (Tlv attr : attrs) {
-        List<Tlv> ac = attr.expect(Der.SEQUENCE, where + " attribute").children(where);
+        List<Tlv> ac = attr.expect(Der.SEQUENCE, "attribute").children("attribute");
         if (ac.size() != 2) {
-          throw new CtlFormatException(where + ": attribute at offset " + attr.start());
+          throw new CtlFormatException("attribute at offset " + attr.start() + " is malformed");
         }
-        String oid = ac.get(0).oid(where + " attribute type");
+        String oid = ac.get(0).oid("attribute type");
         if (!seen.add(oid)) {
-          throw new CtlFormatException(where + " carries attribute " + oid + " twice");
+          throw new CtlFormatException("it carries attribute " + oid + " twice");
         }
-        List<Tlv> values = ac.get(1).expect(Der.SET, where + " " + oid).children(where);
-        b.add(oid, values);
+        b.add(oid, ac.get(1).expect(Der.SET, "attribute values").children("attribute values"));
       }
     }
     return b.build();
@@ -433,7 +447,6 @@ public final class CtlParser {
   /** Decodes the per-entry attributes of reference 3.3. */
   private static final class EntryBuilder {
     final byte[] id;
-    final String where;
     Optional<List<String>> ekus = Optional.empty();
     Optional<String> friendlyName = Optional.empty();
     Optional<byte[]> keyId = Optional.empty();
@@ -447,9 +460,8 @@ public final class CtlParser {
     Optional<List<String>> notBeforeEkus = Optional.empty();
     final List<RawAttribute> other = new ArrayList<>();
 
-    EntryBuilder(byte[] id, String where) {
+    EntryBuilder(byte[] id) {
       this.id = id;
-      this.where = where;
     }
 
     void add(String oid, List<Tlv> values) {
@@ -458,11 +470,11 @@ public final class CtlParser {
         return;
       }
       String prop = oid.substring(Oids.CERT_PROP_PREFIX.length());
-      String what = where + " attribute " + prop;
-      if (!prop.matches("9|11|20|29|83|98|104|105|122|126|127")) {
+      if (!KNOWN_PROPS.contains(prop)) {
         other.add(new RawAttribute(oid, values.stream().map(Tlv::encoded).toList()));
         return;
       }
+      String what = "attribute " + prop;
       if (values.size() != 1) {
         throw new CtlFormatException(what + " has " + values.size() + " values, expected one");
       }

@@ -1,8 +1,5 @@
 package dev.trustbundle.ctl;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /** Text decoding for the UTF-16LE strings Microsoft stores in lists. */
@@ -18,23 +15,15 @@ final class Text {
     while (len >= 2 && b[len - 1] == 0 && b[len - 2] == 0) {
       len -= 2;
     }
-    try {
-      String s =
-          StandardCharsets.UTF_16LE
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(b, 0, len))
-              .toString();
-      for (int i = 0; i < s.length(); i++) {
-        if (Character.isISOControl(s.charAt(i))) {
-          return null;
-        }
+    // A malformed sequence (a lone surrogate) decodes to U+FFFD: such bytes are not text.
+    String s = new String(b, 0, len, StandardCharsets.UTF_16LE);
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      if (Character.isISOControl(ch) || ch == '\uFFFD') {
+        return null;
       }
-      return s;
-    } catch (CharacterCodingException e) {
-      return null;
     }
+    return s;
   }
 
   static String utf16leOrHex(byte[] b) {
