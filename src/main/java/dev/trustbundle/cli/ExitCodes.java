@@ -19,6 +19,9 @@ public final class ExitCodes {
   /** Input that cannot be parsed: truncated, corrupt, wrong format or over a size limit. */
   public static final int MALFORMED = 3;
 
+  /** A download failed after its retries. */
+  public static final int NETWORK = 4;
+
   /** An unexpected internal error (a bug): run again with --verbose and report it. */
   public static final int INTERNAL = 70;
 
@@ -29,8 +32,9 @@ public final class ExitCodes {
     java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
     m.put(" 0", "success: everything verified");
     m.put(" 1", "a signature, chain, pin or integrity check failed");
-    m.put(" 2", "usage error: wrong flag or value, unreadable file");
+    m.put(" 2", "usage error: wrong flag or value, a missing or unreadable file");
     m.put(" 3", "malformed input: truncated, corrupt, wrong format, over a size limit");
+    m.put(" 4", "network failure after retries (build)");
     m.put("70", "internal error: a bug; rerun with --verbose and report it");
     return java.util.Collections.unmodifiableMap(m);
   }
@@ -39,6 +43,9 @@ public final class ExitCodes {
 
   /** The exit code for an exception. */
   public static int of(Throwable e) {
+    if (e instanceof dev.trustbundle.error.NetworkException) {
+      return NETWORK;
+    }
     if (e instanceof UsageException) {
       return USAGE;
     }
@@ -56,6 +63,7 @@ public final class ExitCodes {
     return switch (status) {
       case VALID -> OK;
       case INVALID -> INVALID;
+      case UNREADABLE -> USAGE;
       case MALFORMED -> MALFORMED;
     };
   }

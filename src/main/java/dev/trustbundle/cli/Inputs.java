@@ -1,5 +1,6 @@
 package dev.trustbundle.cli;
 
+import dev.trustbundle.error.MalformedInputException;
 import dev.trustbundle.error.UsageException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,16 +20,22 @@ final class Inputs {
 
   private Inputs() {}
 
-  /** Reads a whole file, refusing directories, missing files and files over {@link #MAX_FILE}. */
+  /**
+   * Reads a whole regular file, refusing directories, devices and pipes (which could block),
+   * missing files and files over {@link #MAX_FILE}.
+   */
   static byte[] read(Path p) {
     if (Files.isDirectory(p)) {
       throw new UsageException(p + " is a directory; name the files to read");
     }
+    if (Files.exists(p) && !Files.isRegularFile(p)) {
+      throw new UsageException(p + " is not a regular file (a pipe or device); name a file");
+    }
     try (InputStream in = Files.newInputStream(p)) {
       byte[] data = in.readNBytes((int) MAX_FILE + 1);
       if (data.length > MAX_FILE) {
-        throw new UsageException(
-            p + " is larger than " + (MAX_FILE >> 20) + " MiB; it is not a trust list");
+        throw new MalformedInputException(
+            p + " is larger than " + (MAX_FILE >> 20) + " MiB, far above any trust list; refused");
       }
       return data;
     } catch (NoSuchFileException e) {

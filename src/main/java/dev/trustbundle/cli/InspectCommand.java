@@ -2,6 +2,7 @@ package dev.trustbundle.cli;
 
 import dev.trustbundle.ctl.Certificates;
 import dev.trustbundle.ctl.CtlFormatException;
+import dev.trustbundle.error.TrustBundleException;
 import dev.trustbundle.error.UsageException;
 import dev.trustbundle.report.FileReport;
 import dev.trustbundle.report.InputFile;
@@ -19,7 +20,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,6 +33,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "inspect",
     mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     description = {
       "Parses and verifies Microsoft trust lists (.cab, .stl), serialized stores (.sst) and"
           + " certificates (.crt, .cer, .pem).",
@@ -86,7 +90,9 @@ final class InspectCommand implements Callable<Integer> {
   @Option(names = "--reject-sha1", description = "Treat SHA-1 signed (pre-2020) lists as invalid.")
   boolean rejectSha1;
 
-  @Option(names = "--summary", description = "Omit the table of entries.")
+  @Option(
+      names = "--summary",
+      description = "Omit the table of entries (and the entries array with --json).")
   boolean summary;
 
   @Override
@@ -102,20 +108,42 @@ final class InspectCommand implements Callable<Integer> {
       throw new UsageException("--roots " + roots + " is not a folder");
     }
     TrustAnchors anchors = anchors();
+    // A file that cannot be read is reported in its place; the others are still inspected.
     List<InputFile> inputs = new ArrayList<>();
-    for (Path f : files) {
-      inputs.add(new InputFile(f.toString(), f.getFileName().toString(), Inputs.read(f)));
+    Map<Integer, FileReport> unreadable = new HashMap<>();
+    for (int i = 0; i < files.size(); i++) {
+      Path f = files.get(i);
+      try {
+        inputs.add(new InputFile(f.toString(), f.getFileName().toString(), Inputs.read(f)));
+      } catch (TrustBundleException e) {
+        unreadable.put(
+            i,
+            FileReport.failed(
+                f.toString(),
+                FileReport.Format.UNKNOWN,
+                e instanceof UsageException
+                    ? FileReport.Status.UNREADABLE
+                    : FileReport.Status.MALFORMED,
+                e));
+      }
     }
     VerifyOptions options =
         new VerifyOptions(
             Duration.ofDays(maxAgeDays), VerifyOptions.DEFAULT.futureSkew(), !rejectSha1);
     Inspector inspector = new Inspector(anchors, options, now, this::rootsFor);
-    List<FileReport> reports = inspector.inspect(inputs);
+    List<FileReport> inspected = inspector.inspect(inputs);
+    List<FileReport> reports = new ArrayList<>();
+    for (int i = 0, next = 0; i < files.size(); i++) {
+      reports.add(unreadable.containsKey(i) ? unreadable.get(i) : inspected.get(next++));
+    }
     PrintWriter out = spec.commandLine().getOut();
     int code = ExitCodes.OK;
     for (FileReport r : reports) {
+      if (verbose() && r.cause().isPresent()) {
+        r.cause().get().printStackTrace(spec.commandLine().getErr());
+      }
       if (json) {
-        out.println(JsonReport.render(r));
+        out.println(JsonReport.render(r, !summary));
       } else {
         out.print(TextReport.render(r, !summary));
         if (reports.size() > 1) {
@@ -128,11 +156,15 @@ final class InspectCommand implements Callable<Integer> {
     return code;
   }
 
+  private boolean verbose() {
+    return ((Main) spec.root().userObject()).verbose;
+  }
+
   private AnchorSource rootsFor(InputFile in) {
     if (roots != null) {
-      return new DirectoryRoots(roots);
+      return new DirectoryRoots(roots.normalize());
     }
-    Path parent = Path.of(in.path()).toAbsolutePath().getParent();
+    Path parent = Path.of(in.path()).toAbsolutePath().normalize().getParent();
     return parent == null ? AnchorSource.none() : new DirectoryRoots(parent);
   }
 
@@ -143,10 +175,16 @@ final class InspectCommand implements Callable<Integer> {
     List<String> names = new ArrayList<>();
     for (Path p : trustAnchors) {
       try {
-        for (byte[] der : Certificates.split(Inputs.read(p), p.toString())) {
+        byte[] data;
+        try {
+          data = Inputs.read(p);
+        } catch (TrustBundleException e) {
+          throw new UsageException("--trust-anchor " + e.getMessage());
+        }
+        for (byte[] der : Certificates.split(data, p.toString())) {
           Certificates.parse(der, p.toString());
           ders.add(der);
-          names.add(p.getFileName().toString());
+          names.add("--trust-anchor " + p.getFileName());
         }
       } catch (CtlFormatException e) {
         throw new UsageException("--trust-anchor " + p + ": " + e.getMessage());

@@ -87,8 +87,17 @@ public final class Main implements Runnable {
     cmd.getSubcommands().values().forEach(Main::documentExitCodes);
   }
 
+  /** One line, control characters escaped: messages may quote hostile input. */
   static String oneLine(String s) {
-    return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").trim();
+    if (s == null) {
+      return "";
+    }
+    String line = s.replaceAll("\\s*\\R\\s*", " ").trim();
+    StringBuilder out = new StringBuilder(line.length());
+    for (char c : line.toCharArray()) {
+      out.append(Character.isISOControl(c) ? String.format("\\u%04X", (int) c) : String.valueOf(c));
+    }
+    return out.toString();
   }
 
   /** The version from the jar manifest. */

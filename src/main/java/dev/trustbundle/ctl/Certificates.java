@@ -27,7 +27,17 @@ public final class Certificates {
    * overflow the stack of the JDK's recursive parser.
    */
   public static X509Certificate parse(byte[] der, String what) {
-    Der.Tlv t = Der.readWhole(der, what).expect(Der.SEQUENCE, what);
+    if (der.length == 0) {
+      throw new CtlFormatException(what + " is empty");
+    }
+    Der.Tlv t = Der.read(der, 0, der.length, what).expect(Der.SEQUENCE, what);
+    if (t.end() != der.length) {
+      throw new CtlFormatException(
+          what
+              + " is not a single DER certificate ("
+              + (der.length - t.end())
+              + " bytes follow it); give a DER or PEM certificate file");
+    }
     Der.checkDepth(t, MAX_CERT_DEPTH, what);
     try {
       CertificateFactory cf = CertificateFactory.getInstance("X.509");
@@ -66,22 +76,16 @@ public final class Certificates {
     return List.of(data);
   }
 
-  /** Whether the bytes start, after white space, with a PEM armour line. */
+  /**
+   * Whether the bytes are PEM text: not a DER SEQUENCE, and a {@code -----BEGIN} line within the
+   * first 64 KiB (PEM allows text such as {@code openssl x509 -text} output before the block).
+   */
   public static boolean looksLikePem(byte[] data) {
-    int i = 0;
-    while (i < data.length && i < 4096 && Character.isWhitespace(data[i])) {
-      i++;
-    }
-    byte[] dash = "-----BEGIN".getBytes(StandardCharsets.US_ASCII);
-    if (data.length - i < dash.length) {
+    if (data.length == 0 || data[0] == Der.SEQUENCE) {
       return false;
     }
-    for (int k = 0; k < dash.length; k++) {
-      if (data[i + k] != dash[k]) {
-        return false;
-      }
-    }
-    return true;
+    String head = new String(data, 0, Math.min(data.length, 65536), StandardCharsets.ISO_8859_1);
+    return head.contains("-----BEGIN");
   }
 
   /** A short, one-line reason from an exception chain. */

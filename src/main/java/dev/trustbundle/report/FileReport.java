@@ -17,8 +17,9 @@ import java.util.Optional;
  * @param verification the list's verification
  * @param roots the check of the roots folder against an authroot list
  * @param certificates certificates of an {@code .sst} or certificate file
- * @param error why the file could not be parsed
+ * @param error why the file could not be read or parsed
  * @param status the verdict
+ * @param cause the exception behind {@code error}, for --verbose
  */
 public record FileReport(
     String file,
@@ -29,7 +30,8 @@ public record FileReport(
     Optional<RootsCheck> roots,
     List<CertificateReport> certificates,
     Optional<String> error,
-    Status status) {
+    Status status,
+    Optional<Throwable> cause) {
 
   /** What a file holds. */
   public enum Format {
@@ -40,11 +42,27 @@ public record FileReport(
     UNKNOWN
   }
 
-  /** The verdict on a file, from best to worst. */
+  /** The verdict on a file. */
   public enum Status {
     VALID,
     INVALID,
+    UNREADABLE,
     MALFORMED
+  }
+
+  /** A file that could not be read or parsed at all. */
+  public static FileReport failed(String file, Format format, Status status, Throwable cause) {
+    return new FileReport(
+        file,
+        format,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        List.of(),
+        Optional.of(String.valueOf(cause.getMessage())),
+        status,
+        Optional.of(cause));
   }
 
   public FileReport {
@@ -91,12 +109,19 @@ public record FileReport(
    *
    * @param where the folder
    * @param present entries whose {@code <SHA1>.crt} is there and matches
-   * @param missing entries with no file
+   * @param missingFiles the {@code <SHA1>.crt} names of entries with no file
    * @param mismatches files that do not match their entry
    */
-  public record RootsCheck(String where, int present, int missing, List<String> mismatches) {
+  public record RootsCheck(
+      String where, int present, List<String> missingFiles, List<String> mismatches) {
     public RootsCheck {
+      missingFiles = List.copyOf(missingFiles);
       mismatches = List.copyOf(mismatches);
+    }
+
+    /** Entries with no file. */
+    public int missing() {
+      return missingFiles.size();
     }
   }
 }

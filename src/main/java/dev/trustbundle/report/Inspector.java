@@ -70,6 +70,15 @@ public final class Inspector {
     List<Ctl> validAuthroots = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {
       InputFile in = inputs.get(i);
+      if (in.data().length == 0) {
+        out[i] =
+            FileReport.failed(
+                in.path(),
+                Format.UNKNOWN,
+                Status.MALFORMED,
+                new MalformedInputException("the file is empty; get it again from its source"));
+        continue;
+      }
       Format format = detect(in);
       if (format == Format.CAB || format == Format.STL) {
         FileReport r = inspectList(in, format);
@@ -155,7 +164,7 @@ public final class Inspector {
       }
       list = CtlParser.parse(stl);
     } catch (MalformedInputException e) {
-      return malformed(in, format, e.getMessage());
+      return FileReport.failed(in.path(), format, Status.MALFORMED, e);
     }
     Optional<CtlKind> expected = CtlKind.fromFileName(in.fileName());
     if (container.isPresent() && expected.isEmpty()) {
@@ -177,17 +186,18 @@ public final class Inspector {
         rootsCheck,
         List.of(),
         Optional.empty(),
-        ok ? Status.VALID : Status.INVALID);
+        ok ? Status.VALID : Status.INVALID,
+        Optional.empty());
   }
 
   private static RootsCheck checkRoots(Ctl ctl, AnchorSource roots) {
     int present = 0;
-    int missing = 0;
+    List<String> missing = new ArrayList<>();
     List<String> mismatches = new ArrayList<>();
     for (CtlEntry e : ctl.entries()) {
       Optional<byte[]> der = roots.certificate(e.identifierHex());
       if (der.isEmpty()) {
-        missing++;
+        missing.add(e.identifierHex() + ".crt");
         continue;
       }
       List<String> problems =
@@ -208,14 +218,18 @@ public final class Inspector {
         case SST -> inspectSst(in);
         case CERTIFICATE -> inspectCertificates(in, authroots);
         default ->
-            malformed(
-                in,
+            FileReport.failed(
+                in.path(),
                 format,
-                "not a cabinet, trust list, serialized store or certificate; inspect takes .cab,"
-                    + " .stl, .sst, .crt, .cer and .pem files");
+                Status.MALFORMED,
+                new MalformedInputException(
+                    in.data().length == 0
+                        ? "the file is empty"
+                        : "not a cabinet, trust list, serialized store or certificate; inspect"
+                            + " takes .cab, .stl, .sst, .crt, .cer and .pem files"));
       };
     } catch (MalformedInputException e) {
-      return malformed(in, format, e.getMessage());
+      return FileReport.failed(in.path(), format, Status.MALFORMED, e);
     }
   }
 
@@ -243,7 +257,8 @@ public final class Inspector {
         Optional.empty(),
         certs,
         Optional.empty(),
-        Status.VALID);
+        certs.stream().allMatch(c -> c.problems().isEmpty()) ? Status.VALID : Status.INVALID,
+        Optional.empty());
   }
 
   private static FileReport inspectCertificates(InputFile in, List<Ctl> authroots) {
@@ -258,7 +273,9 @@ public final class Inspector {
       Optional<String> listedIn = Optional.empty();
       Optional<String> name = ders.size() == 1 ? Optional.of(in.fileName()) : Optional.empty();
       RootCheck.checkName(name, der).ifPresent(problems::add);
-      if (problems.isEmpty() && !authroots.isEmpty()) {
+      // Only roots are listed; an intermediate is never in the authroot list.
+      boolean selfIssued = cert.getSubjectX500Principal().equals(cert.getIssuerX500Principal());
+      if (problems.isEmpty() && !authroots.isEmpty() && selfIssued) {
         for (Ctl ctl : authroots) {
           List<String> p = RootCheck.check(Optional.empty(), der, ctl);
           if (p.isEmpty()) {
@@ -288,19 +305,7 @@ public final class Inspector {
         Optional.empty(),
         certs,
         Optional.empty(),
-        ok ? Status.VALID : Status.INVALID);
-  }
-
-  private static FileReport malformed(InputFile in, Format format, String message) {
-    return new FileReport(
-        in.path(),
-        format,
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        List.of(),
-        Optional.of(message),
-        Status.MALFORMED);
+        ok ? Status.VALID : Status.INVALID,
+        Optional.empty());
   }
 }

@@ -25,10 +25,14 @@ public final class JsonReport {
 
   private JsonReport() {}
 
-  /** One line of JSON. */
-  public static String render(FileReport r) {
+  /** One line of JSON; {@code withEntries} false leaves out the list's entries. */
+  public static String render(FileReport r, boolean withEntries) {
     try {
-      return MAPPER.writeValueAsString(toJson(r));
+      ObjectNode o = toJson(r);
+      if (!withEntries) {
+        o.remove("entries");
+      }
+      return MAPPER.writeValueAsString(o);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("JSON rendering failed", e);
     }
@@ -52,6 +56,7 @@ public final class JsonReport {
               n.put("where", rc.where());
               n.put("present", rc.present());
               n.put("missing", rc.missing());
+              strings(n.putArray("missingFiles"), rc.missingFiles());
               strings(n.putArray("mismatches"), rc.mismatches());
             });
     r.list().ifPresent(l -> entries(o.putArray("entries"), l.ctl()));

@@ -28,9 +28,18 @@ public final class TextReport {
    */
   public static String render(FileReport r, boolean withEntries) {
     StringBuilder sb = new StringBuilder();
-    sb.append(r.file()).append('\n');
+    sb.append(safe(r.file())).append('\n');
     if (r.error().isPresent()) {
-      row(sb, "verdict", "MALFORMED: " + r.error().get());
+      if (r.status() == FileReport.Status.UNREADABLE) {
+        row(sb, "verdict", "UNREADABLE: " + r.error().get());
+      } else {
+        row(sb, "verdict", "MALFORMED: " + r.error().get());
+        row(
+            sb,
+            "what to do",
+            "the file is damaged, cut short or not what its name says; get it again from its"
+                + " source");
+      }
       return sb.toString();
     }
     row(sb, "kind", r.kind());
@@ -54,12 +63,22 @@ public final class TextReport {
                           ? ""
                           : ", " + rc.mismatches().size() + " NOT matching"));
               rc.mismatches().forEach(m -> row(sb, "mismatch", m));
+              if (rc.missing() > 0 && rc.present() + rc.mismatches().size() > 0) {
+                // Some roots are there, so the folder is meant to hold them: name the gaps.
+                List<String> names = rc.missingFiles();
+                row(
+                    sb,
+                    "missing",
+                    String.join(", ", names.subList(0, Math.min(10, names.size())))
+                        + (names.size() > 10 ? " and " + (names.size() - 10) + " more" : ""));
+              }
             });
     if (r.list().isEmpty()) {
       row(sb, "certificates", String.valueOf(r.certificates().size()));
-      long bad = r.certificates().stream().filter(c -> !c.problems().isEmpty()).count();
-      if (bad > 0) {
-        row(sb, "problems", bad + " certificate(s), listed below");
+      for (FileReport.CertificateReport c : r.certificates()) {
+        c.problems()
+            .forEach(
+                p -> row(sb, "problem", "certificate " + c.index() + " " + c.sha1() + ": " + p));
       }
     }
     row(sb, "verdict", verdict(r));
@@ -80,6 +99,7 @@ public final class TextReport {
     return switch (r.status()) {
       case VALID -> r.list().isPresent() ? "VALID" : "OK";
       case INVALID -> "INVALID";
+      case UNREADABLE -> "UNREADABLE";
       case MALFORMED -> "MALFORMED";
     };
   }
@@ -109,7 +129,13 @@ public final class TextReport {
     for (int i = 0; i < chain.size(); i++) {
       String label = i == 0 ? "signer chain" : "";
       String prefix = i == 0 ? "" : "<- ";
-      String suffix = i == chain.size() - 1 && v.anchor().isPresent() ? "  (pinned)" : "";
+      String suffix = "";
+      if (i == chain.size() - 1 && v.anchor().isPresent()) {
+        suffix =
+            v.anchor().get().startsWith("--trust-anchor")
+                ? "  (" + v.anchor().get() + ")"
+                : "  (pinned)";
+      }
       row(sb, label, prefix + chain.get(i) + suffix);
     }
   }
@@ -132,7 +158,7 @@ public final class TextReport {
           String.format(
               "  %-40s  %-44s  %-32s  %-20s  %-20s%n",
               e.identifierHex(),
-              clip(e.friendlyName().orElse("-"), 44),
+              clip(safe(e.friendlyName().orElse("-")), 44),
               clip(e.ekus().map(Ekus::names).orElse("(all)"), 32),
               disabled,
               notBefore));
@@ -156,12 +182,11 @@ public final class TextReport {
                 c.sha1(),
                 x.getNotBefore().toInstant().toString().substring(0, 10),
                 x.getNotAfter().toInstant().toString().substring(0, 10),
-                x.getSubjectX500Principal().getName()));
+                safe(x.getSubjectX500Principal().getName())));
       } else {
         sb.append(String.format("  %-40s  %-10s  %-10s  %s%n", c.sha1(), "?", "?", "(unparsable)"));
       }
       c.listedIn().ifPresent(s -> sb.append("      listed in authroot ").append(s).append('\n'));
-      c.problems().forEach(p -> sb.append("      problem: ").append(p).append('\n'));
     }
   }
 
@@ -170,6 +195,24 @@ public final class TextReport {
   }
 
   private static void row(StringBuilder sb, String label, String value) {
-    sb.append(String.format("  %-15s %s%n", label, value));
+    sb.append(String.format("  %-15s %s%n", label, safe(value)));
+  }
+
+  /**
+   * Escapes control characters, so that names taken from hostile files cannot drive the terminal.
+   */
+  static String safe(String s) {
+    StringBuilder out = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isISOControl(c)
+          || (c >= 0x202A && c <= 0x202E)
+          || (c >= 0x2066 && c <= 0x2069)) {
+        out.append(String.format("\\u%04X", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 }

@@ -51,7 +51,8 @@ public record TrustAnchors(List<Pin> pins, List<byte[]> certificates) {
     List<byte[]> c = new ArrayList<>(certificates);
     for (int i = 0; i < ders.size(); i++) {
       byte[] der = ders.get(i);
-      p.add(new Pin(names.get(i), Hex.sha256(der), Optional.of(Hex.sha1(der))));
+      // No SHA-1: the bytes are given here, so the roots folder is never searched for them.
+      p.add(new Pin(names.get(i), Hex.sha256(der), Optional.empty()));
       c.add(der);
     }
     return new TrustAnchors(p, c);

@@ -163,13 +163,92 @@ class InspectCommandTest {
   }
 
   @Test
+  void reportsUnreadableFileInPlaceAndInspectsTheOthers() {
+    Run r =
+        run(
+            "inspect",
+            "--summary",
+            "--at",
+            AT,
+            "--roots",
+            Fixtures.roots().toString(),
+            "does-not-exist.cab",
+            Fixtures.ctl("authroot-2025-08-26.stl").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.out())
+        .contains("UNREADABLE: does-not-exist.cab: no such file")
+        .contains("1401DC16C38DC3B89E");
+  }
+
+  @Test
+  void checksOnlyRootsAgainstTheListAndAcceptsPemWithLeadingText(@TempDir Path dir)
+      throws Exception {
+    Path pem = Fixtures.require().resolve("certs/intermediates/microsoft_rsa_tls_ca_1.pem");
+    Path withText = dir.resolve("withtext.pem");
+    Files.writeString(withText, "Bag Attributes\n    friendlyName: x\n" + Files.readString(pem));
+    Run r =
+        run(
+            "inspect",
+            "--summary",
+            "--at",
+            AT,
+            "--roots",
+            Fixtures.roots().toString(),
+            Fixtures.ctl("authroot-2026-04-22.stl").toString(),
+            withText.toString());
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).doesNotContain("not listed");
+  }
+
+  @Test
+  void escapesControlCharactersFromHostileCertificates(@TempDir Path dir) throws Exception {
+    var evil = TestPki.selfSigned("CN=evil\u001b[31mRED, O=x");
+    Path f = dir.resolve("evil.crt");
+    Files.write(f, CtlBuilder.der(evil.cert()));
+    Run r = run("inspect", f.toString());
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).doesNotContain("\u001b").contains("\\u001B");
+  }
+
+  @Test
+  void namesMissingRootFiles(@TempDir Path dir) throws Exception {
+    Path roots = dir.resolve("roots");
+    Files.createDirectories(roots);
+    var ctl =
+        dev.trustbundle.ctl.CtlParser.parse(Fixtures.read(Fixtures.ctl("authroot-2026-04-22.stl")))
+            .ctl();
+    for (var e : ctl.entries()) {
+      if (!e.identifierHex().equals("DF3C24F9BFD666761B268073FE06D1CC8D4F82A4")) {
+        Files.copy(
+            Fixtures.roots().resolve(e.identifierHex() + ".crt"),
+            roots.resolve(e.identifierHex() + ".crt"));
+      }
+    }
+    Run r =
+        run(
+            "inspect",
+            "--summary",
+            "--at",
+            AT,
+            "--roots",
+            roots.toString(),
+            Fixtures.ctl("authroot-2026-04-22.stl").toString());
+    assertThat(r.out())
+        .contains("514 of 515")
+        .contains("missing         DF3C24F9BFD666761B268073FE06D1CC8D4F82A4.crt");
+  }
+
+  @Test
   void exitsTwoForUsageErrorsWithOneLine() {
     Run unknown = run("inspect", "--bogus", "x");
     assertThat(unknown.code()).isEqualTo(2);
     assertThat(unknown.err().strip()).doesNotContain("\n").contains("--bogus");
     Run missing = run("inspect", "does-not-exist.cab");
     assertThat(missing.code()).isEqualTo(2);
-    assertThat(missing.err()).contains("no such file");
+    assertThat(missing.out()).contains("no such file");
+    Run anchor = run("inspect", "--trust-anchor", "nope.crt", "x.stl");
+    assertThat(anchor.code()).isEqualTo(2);
+    assertThat(anchor.err()).contains("--trust-anchor nope.crt: no such file");
     Run time = run("inspect", "--at", "soon", "x");
     assertThat(time.code()).isEqualTo(2);
     assertThat(time.err()).contains("--at soon is not a time");
@@ -188,7 +267,7 @@ class InspectCommandTest {
     Run ok =
         run("inspect", "--at", "2025-06-02", "--trust-anchor", anchor.toString(), stl.toString());
     assertThat(ok.code()).isZero();
-    assertThat(ok.out()).contains("Test Root CA 2010  (pinned)");
+    assertThat(ok.out()).contains("Test Root CA 2010  (--trust-anchor anchor.crt)");
   }
 
   @Test

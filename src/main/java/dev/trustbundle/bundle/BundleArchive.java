@@ -1,0 +1,170 @@
+package dev.trustbundle.bundle;
+
+import dev.trustbundle.error.MalformedInputException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipParameters;
+
+/**
+ * The bundle archive: a {@code .tar.gz} whose entries are sorted by name, with fixed times, owners
+ * and modes, so that the same content always gives the same bytes. Reading is defensive: regular
+ * files only, no absolute names, no {@code ..}, no duplicates, bounded count and sizes, so a tar or
+ * gzip bomb is refused early.
+ */
+public final class BundleArchive {
+  /** 0644, the mode of every entry. */
+  private static final int MODE = 0100644;
+
+  private BundleArchive() {}
+
+  /**
+   * Limits for reading.
+   *
+   * @param maxEntries most entries
+   * @param maxEntrySize largest single file
+   * @param maxTotalSize largest sum of file sizes (uncompressed)
+   */
+  public record Limits(int maxEntries, long maxEntrySize, long maxTotalSize) {
+    /** 20,000 entries, 64 MiB per entry, 512 MiB in all. */
+    public static final Limits DEFAULT = new Limits(20_000, 64L << 20, 512L << 20);
+  }
+
+  /** Writes entries (path to bytes) as a reproducible tar.gz. */
+  public static void write(SortedMap<String, byte[]> entries, OutputStream out) throws IOException {
+    GzipParameters gz = new GzipParameters();
+    gz.setModificationTime(0);
+    gz.setOperatingSystem(255);
+    try (GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(nonClosing(out), gz);
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip)) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+      for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+        checkName(e.getKey());
+        TarArchiveEntry t = new TarArchiveEntry(e.getKey(), true);
+        t.setSize(e.getValue().length);
+        t.setMode(MODE);
+        t.setModTime(0);
+        t.setUserId(0);
+        t.setGroupId(0);
+        t.setUserName("root");
+        t.setGroupName("root");
+        tar.putArchiveEntry(t);
+        tar.write(e.getValue());
+        tar.closeArchiveEntry();
+      }
+      tar.finish();
+    }
+  }
+
+  /** Reads every entry, refusing anything but plain files with safe relative names. */
+  public static SortedMap<String, byte[]> read(InputStream in, Limits limits) {
+    SortedMap<String, byte[]> out = new TreeMap<>();
+    long total = 0;
+    try (TarArchiveInputStream tar =
+        new TarArchiveInputStream(new GzipCompressorInputStream(nonClosing(in)))) {
+      TarArchiveEntry e;
+      while ((e = tar.getNextEntry()) != null) {
+        String name = e.getName();
+        if (e.isDirectory()) {
+          checkName(name.endsWith("/") ? name.substring(0, name.length() - 1) : name);
+          continue;
+        }
+        if (!e.isFile() || e.isSymbolicLink() || e.isLink()) {
+          throw new MalformedInputException(
+              "the archive entry "
+                  + printable(name)
+                  + " is a link or device; bundles hold only files");
+        }
+        checkName(name);
+        if (out.size() >= limits.maxEntries()) {
+          throw new MalformedInputException(
+              "the archive has more than " + limits.maxEntries() + " entries; refused");
+        }
+        if (e.getSize() < 0 || e.getSize() > limits.maxEntrySize()) {
+          throw new MalformedInputException(
+              "the archive entry " + name + " declares " + e.getSize() + " bytes, over the limit");
+        }
+        total += e.getSize();
+        if (total > limits.maxTotalSize()) {
+          throw new MalformedInputException(
+              "the archive expands to more than " + limits.maxTotalSize() + " bytes; refused");
+        }
+        if (out.containsKey(name)) {
+          throw new MalformedInputException("the archive holds " + name + " twice");
+        }
+        ByteArrayOutputStream buf = new ByteArrayOutputStream((int) e.getSize());
+        long copied = tar.transferTo(buf);
+        if (copied != e.getSize()) {
+          throw new MalformedInputException("truncated: the archive entry " + name + " is cut off");
+        }
+        out.put(name, buf.toByteArray());
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      throw new MalformedInputException(
+          "the archive is damaged or not a .tar.gz ("
+              + String.valueOf(e.getMessage()).replaceAll("\\s+", " ")
+              + "); copy it again from the source");
+    }
+    return out;
+  }
+
+  /** Refuses names that could escape the extraction folder. */
+  public static void checkName(String name) {
+    if (name.isEmpty()
+        || name.length() > 255
+        || name.startsWith("/")
+        || name.contains("\\")
+        || name.contains("\0")
+        || name.matches("^[A-Za-z]:.*")
+        || ("/" + name + "/").contains("/../")
+        || ("/" + name + "/").contains("/./")
+        || name.contains("//")
+        || !name.chars().allMatch(c -> c > 0x20 && c < 0x7F && c != ':')) {
+      throw new MalformedInputException(
+          "unsafe name " + printable(name) + " in the archive; refused");
+    }
+  }
+
+  private static String printable(String s) {
+    StringBuilder sb = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      sb.append(c >= 0x20 && c < 0x7F ? String.valueOf(c) : String.format("\\u%04X", (int) c));
+      if (sb.length() > 120) {
+        sb.append("...");
+        break;
+      }
+    }
+    return sb.append('"').toString();
+  }
+
+  private static OutputStream nonClosing(OutputStream out) {
+    return new java.io.FilterOutputStream(out) {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+      }
+
+      @Override
+      public void close() throws IOException {
+        flush();
+      }
+    };
+  }
+
+  private static InputStream nonClosing(InputStream in) {
+    return new java.io.FilterInputStream(in) {
+      @Override
+      public void close() {}
+    };
+  }
+}
