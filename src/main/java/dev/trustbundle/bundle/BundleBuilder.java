@@ -260,7 +260,7 @@ public final class BundleBuilder {
                 + " and has no url to download it from; add url and sha256 to the profile");
       }
     }
-    progress.expect(wanted.size() + 6);
+    progress.expect(wanted.size() + 1);
     Map<String, CompletableFuture<Item>> rootFutures = new LinkedHashMap<>();
     for (String sha1 : wanted) {
       String url = base + sha1 + ".crt";
@@ -355,6 +355,7 @@ public final class BundleBuilder {
                         + seqHex
                         + "; the upstream is inconsistent, retry later");
               }
+              store(f);
             });
     // Written from the verified list, never copied: "big endian ascii hex" (reference 1).
     byte[] seqBytes = seqHex.getBytes(StandardCharsets.US_ASCII);
@@ -640,7 +641,9 @@ public final class BundleBuilder {
               v.warnings().forEach(w -> warnings.add(kind.stlName() + ": " + w));
             });
     put(items, new Item(path, ok.body(), "list", ok));
-    progress.done(kind.cabName(), ok.body().length, ok.fromCache());
+    if (kind == CtlKind.AUTHROOT) {
+      progress.done(kind.cabName(), ok.body().length, ok.fromCache());
+    }
     return out[0];
   }
 

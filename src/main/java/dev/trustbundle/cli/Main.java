@@ -17,7 +17,12 @@ import picocli.CommandLine.ScopeType;
       "Mirrors Microsoft's Windows certificate trust lists (authroot, disallowed, pin rules) into"
           + " networks that cannot reach Windows Update."
     },
-    subcommands = {InspectCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      InspectCommand.class,
+      KeygenCommand.class,
+      BuildCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
   @Option(
       names = "--verbose",

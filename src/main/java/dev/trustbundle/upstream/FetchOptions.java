@@ -82,6 +82,11 @@ public record FetchOptions(
         p);
   }
 
+  public FetchOptions withMaxAttempts(int n) {
+    return new FetchOptions(
+        concurrency, n, baseBackoff, maxBackoff, connectTimeout, requestTimeout, rewrites, proxy);
+  }
+
   public FetchOptions withBackoff(Duration base, Duration max) {
     return new FetchOptions(
         concurrency, maxAttempts, base, max, connectTimeout, requestTimeout, rewrites, proxy);

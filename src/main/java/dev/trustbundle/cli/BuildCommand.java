@@ -1,0 +1,428 @@
+package dev.trustbundle.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustbundle.bundle.BundleArchive;
+import dev.trustbundle.bundle.BundleBuilder;
+import dev.trustbundle.bundle.Json;
+import dev.trustbundle.bundle.Keys;
+import dev.trustbundle.bundle.Manifest;
+import dev.trustbundle.bundle.ManifestSignature;
+import dev.trustbundle.bundle.SigningKey;
+import dev.trustbundle.error.TrustBundleException;
+import dev.trustbundle.error.UsageException;
+import dev.trustbundle.profile.Profile;
+import dev.trustbundle.profile.ProfileParser;
+import dev.trustbundle.upstream.FetchCache;
+import dev.trustbundle.upstream.FetchOptions;
+import dev.trustbundle.upstream.Fetcher;
+import dev.trustbundle.verify.TrustAnchors;
+import dev.trustbundle.verify.VerifyOptions;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.Provider;
+import java.security.Security;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code trustbundle build}: download, verify and pack a signed bundle. */
+@Command(
+    name = "build",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = {
+      "On a connected host: downloads Microsoft's trust lists and every root they list, plus what"
+          + " the profile asks for; verifies all of it; writes one signed .tar.gz bundle.",
+      "Nothing that fails verification reaches the bundle; a failed or interrupted build leaves no"
+          + " output file."
+    })
+final class BuildCommand implements Callable<Integer> {
+  static final String MICROSOFT =
+      "http://ctldl.windowsupdate.com/msdownload/update/v3/static/trustedr/en/";
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--profile",
+      paramLabel = "FILE",
+      description = "Profile YAML (default: the built-in bundles/windows-ctl.yaml).")
+  Path profile;
+
+  @Option(
+      names = "--upstream",
+      paramLabel = "URL|DIR",
+      description =
+          "Where the lists are: an http(s) URL of a trustedr/en/ folder, another TrustBundle"
+              + " mirror, or a local folder (certutil -syncWithWU). Default: Microsoft's"
+              + " Windows Update URL.")
+  String upstream = MICROSOFT;
+
+  @Option(
+      names = "--sign-key",
+      paramLabel = "FILE",
+      description =
+          "Publisher key: a PKCS#12 file (.p12/.pfx), a PEM private key (with --sign-cert), or"
+              + " with --sign-keystore PKCS11 the PKCS#11 provider configuration.")
+  Path signKey;
+
+  @Option(
+      names = "--sign-cert",
+      paramLabel = "FILE",
+      description = "PEM certificate chain for a PEM key.")
+  Path signCert;
+
+  @Option(
+      names = "--sign-pass",
+      paramLabel = "env:VAR|file:PATH",
+      description = "Passphrase of the key; asked on the terminal when absent and needed.")
+  String signPass;
+
+  @Option(
+      names = "--sign-keystore",
+      paramLabel = "TYPE",
+      description = "A JCA key store instead of a file: Windows-MY, PKCS11, ...")
+  String signKeystore;
+
+  @Option(names = "--sign-alias", paramLabel = "ALIAS", description = "Key alias in the key store.")
+  String signAlias;
+
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE",
+      description = "The bundle to write.")
+  Path out;
+
+  @Option(
+      names = "--cache",
+      paramLabel = "DIR",
+      description = "Keep verified downloads here and send conditional requests next time.")
+  Path cache;
+
+  @Option(
+      names = "--previous",
+      paramLabel = "FILE",
+      description =
+          "The previous bundle: summarise changes and keep removed roots for the grace period.")
+  Path previous;
+
+  @Option(
+      names = "--concurrency",
+      paramLabel = "N",
+      defaultValue = "16",
+      description = "Parallel downloads (default: ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(
+      names = "--roots",
+      paramLabel = "all|profile",
+      defaultValue = "all",
+      description = "Every root the list names (default, as certutil does) or only the profile's.")
+  String roots;
+
+  @Option(
+      names = "--valid-days",
+      paramLabel = "N",
+      description = "Bundle validity in days (default: the profile's, 30).")
+  Integer validDays;
+
+  @Option(
+      names = "--rewrite",
+      paramLabel = "FROM=TO",
+      description = "Rewrite URL prefixes (an internal mirror of the CAs' sites); repeatable.")
+  List<String> rewrites = new ArrayList<>();
+
+  @Option(
+      names = "--retries",
+      paramLabel = "N",
+      defaultValue = "5",
+      description =
+          "Retries per file after the first attempt, with exponential backoff (default:"
+              + " ${DEFAULT-VALUE}).")
+  int retries;
+
+  @Option(names = "--proxy", paramLabel = "HOST:PORT", description = "HTTP proxy.")
+  String proxy;
+
+  @Option(names = "--at", paramLabel = "TIME", description = "Evaluate as of this time.")
+  String at;
+
+  @Option(names = "--quiet", description = "No progress output.")
+  boolean quiet;
+
+  @Option(names = "--json", description = "Print a JSON summary instead of text.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    Instant now = at != null ? Inputs.time(at) : Clock.systemUTC().instant();
+    if (concurrency < 1 || concurrency > 256) {
+      throw new UsageException("--concurrency must be 1 to 256");
+    }
+    if (retries < 0 || retries > 19) {
+      throw new UsageException("--retries must be 0 to 19");
+    }
+    if (validDays != null && (validDays < 1 || validDays > 3650)) {
+      throw new UsageException("--valid-days must be 1 to 3650");
+    }
+    BundleBuilder.RootsMode mode =
+        switch (roots) {
+          case "all" -> BundleBuilder.RootsMode.ALL;
+          case "profile" -> BundleBuilder.RootsMode.PROFILE;
+          default -> throw new UsageException("--roots must be all or profile, not " + roots);
+        };
+    Profile prof = loadProfile();
+    String base = upstreamUrl();
+    FetchOptions options =
+        FetchOptions.DEFAULT
+            .withConcurrency(concurrency)
+            .withRewrites(parseRewrites())
+            .withProxy(parseProxy())
+            .withMaxAttempts(retries + 1);
+    SigningKey key = loadKey();
+    Optional<BundleBuilder.PreviousBundle> prev = loadPrevious(key);
+    Optional<FetchCache> fetchCache = Optional.ofNullable(cache).map(FetchCache::new);
+
+    PrintWriter err = spec.commandLine().getErr();
+    ConsoleProgress progress = new ConsoleProgress(err, quiet || json);
+    BundleBuilder.Result result;
+    Fetcher.Stats stats;
+    try (Fetcher fetcher = new Fetcher(options, fetchCache, Clock.systemUTC())) {
+      BundleBuilder builder = new BundleBuilder(fetcher, fetchCache, progress);
+      BundleBuilder.Request req =
+          new BundleBuilder.Request(
+              base,
+              prof,
+              mode,
+              validDays,
+              now,
+              prev,
+              version(),
+              TrustAnchors.microsoft(),
+              VerifyOptions.DEFAULT);
+      try {
+        result = builder.build(req, key);
+      } finally {
+        progress.finish();
+      }
+      stats = fetcher.stats();
+    }
+    SortedMap<String, byte[]> entries = result.entries();
+    Outputs.atomicWrite(out, o -> BundleArchive.write(entries, o), false);
+    printSummary(result, stats);
+    return ExitCodes.OK;
+  }
+
+  private String version() {
+    String v = Main.class.getPackage().getImplementationVersion();
+    return v == null ? "development" : v;
+  }
+
+  private Profile loadProfile() {
+    if (profile == null) {
+      try (InputStream in = BuildCommand.class.getResourceAsStream("/bundles/windows-ctl.yaml")) {
+        if (in == null) {
+          throw new IllegalStateException("the built-in profile is missing from the jar");
+        }
+        return ProfileParser.parse("windows-ctl.yaml (built in)", in.readAllBytes());
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return ProfileParser.parse(profile.toString(), Inputs.read(profile));
+  }
+
+  private String upstreamUrl() {
+    String u = upstream;
+    if (u.matches("(?i)^https?://.*")) {
+      return u.endsWith("/") ? u : u + "/";
+    }
+    if (u.matches("(?i)^file:.*")) {
+      return u.endsWith("/") ? u : u + "/";
+    }
+    Path dir = Path.of(u);
+    if (!Files.isDirectory(dir)) {
+      throw new UsageException(
+          "--upstream " + u + " is neither an http(s) URL nor an existing folder");
+    }
+    return dir.toAbsolutePath().normalize().toUri().toString();
+  }
+
+  private List<FetchOptions.Rewrite> parseRewrites() {
+    List<FetchOptions.Rewrite> out = new ArrayList<>();
+    for (String r : rewrites) {
+      try {
+        out.add(FetchOptions.Rewrite.parse(r));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  private Optional<InetSocketAddress> parseProxy() {
+    if (proxy == null) {
+      return Optional.empty();
+    }
+    int colon = proxy.lastIndexOf(':');
+    try {
+      int port = Integer.parseInt(proxy.substring(colon + 1));
+      if (colon <= 0 || port < 1 || port > 65535) {
+        throw new NumberFormatException();
+      }
+      return Optional.of(InetSocketAddress.createUnresolved(proxy.substring(0, colon), port));
+    } catch (RuntimeException e) {
+      throw new UsageException("--proxy " + proxy + " is not HOST:PORT");
+    }
+  }
+
+  private SigningKey loadKey() {
+    if (signKeystore != null) {
+      return fromKeystore();
+    }
+    if (signKey == null) {
+      throw new UsageException(
+          "--sign-key FILE is required (create one with: trustbundle keygen --out DIR)");
+    }
+    byte[] data = Inputs.read(signKey);
+    String name = signKey.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    if (name.endsWith(".p12") || name.endsWith(".pfx")) {
+      char[] pass =
+          signPass != null
+              ? Secrets.resolve(signPass, "--sign-pass")
+              : Secrets.ask("Passphrase for " + signKey, false, "--sign-pass");
+      return Keys.fromPkcs12(data, pass, "--sign-key " + signKey);
+    }
+    if (signCert == null) {
+      throw new UsageException("a PEM --sign-key needs --sign-cert FILE with its certificate");
+    }
+    char[] pass = signPass != null ? Secrets.resolve(signPass, "--sign-pass") : null;
+    return Keys.fromPem(data, Inputs.read(signCert), pass, "--sign-key " + signKey);
+  }
+
+  private SigningKey fromKeystore() {
+    char[] pass = signPass != null ? Secrets.resolve(signPass, "--sign-pass") : null;
+    try {
+      KeyStore ks;
+      if (signKeystore.equalsIgnoreCase("PKCS11")) {
+        if (signKey == null) {
+          throw new UsageException(
+              "--sign-keystore PKCS11 needs --sign-key with the provider configuration");
+        }
+        Provider base = Security.getProvider("SunPKCS11");
+        if (base == null) {
+          throw new UsageException("this Java runtime has no SunPKCS11 provider");
+        }
+        Provider p = base.configure(signKey.toString());
+        ks = KeyStore.getInstance("PKCS11", p);
+      } else {
+        ks = KeyStore.getInstance(signKeystore);
+      }
+      ks.load(null, pass);
+      return Keys.fromKeyStore(ks, signAlias, pass, "key store " + signKeystore);
+    } catch (TrustBundleException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new UsageException(
+          "key store "
+              + signKeystore
+              + " cannot be opened: "
+              + Main.oneLine(String.valueOf(e.getMessage())));
+    }
+  }
+
+  private Optional<BundleBuilder.PreviousBundle> loadPrevious(SigningKey key) {
+    if (previous == null) {
+      return Optional.empty();
+    }
+    byte[] data = Inputs.read(previous);
+    SortedMap<String, byte[]> files =
+        BundleArchive.read(new ByteArrayInputStream(data), BundleArchive.Limits.DEFAULT);
+    byte[] manifest = files.get("manifest.json");
+    byte[] sig = files.get("manifest.json.p7s");
+    if (manifest == null || sig == null) {
+      throw new UsageException(
+          "--previous " + previous + " is not a TrustBundle bundle (no manifest)");
+    }
+    ManifestSignature.verify(manifest, sig, key.certificate());
+    Manifest m = Json.read(manifest);
+    return Optional.of(new BundleBuilder.PreviousBundle(m, files));
+  }
+
+  private void printSummary(BundleBuilder.Result r, Fetcher.Stats stats) {
+    PrintWriter w = spec.commandLine().getOut();
+    Manifest m = r.manifest();
+    long size = r.entries().values().stream().mapToLong(b -> b.length).sum();
+    BundleBuilder.Changes c = r.changes();
+    if (json) {
+      ObjectMapper mapper = new ObjectMapper();
+      ObjectNode o = mapper.createObjectNode();
+      o.put("out", out.toString());
+      o.put("bundleId", m.bundleId());
+      o.put("sequence", m.sequence());
+      o.put("created", m.created());
+      o.put("expires", m.expires());
+      o.put("profile", m.profile().name());
+      o.put("files", m.files().size());
+      o.put("bytes", size);
+      o.set("lists", mapper.valueToTree(m.lists()));
+      ObjectNode n = o.putObject("network");
+      n.put("requests", stats.requests());
+      n.put("bytesDownloaded", stats.bytes());
+      n.put("notModified", stats.notModified());
+      n.put("retries", stats.retries());
+      ObjectNode ch = o.putObject("changes");
+      ch.put("previousBundleId", c.previousBundleId().orElse(null));
+      ch.set("rootsAdded", mapper.valueToTree(c.rootsAdded()));
+      ch.set("rootsRemoved", mapper.valueToTree(c.rootsRemoved()));
+      ch.set("rootsChanged", mapper.valueToTree(c.rootsChanged()));
+      ch.set("disallowedAdded", mapper.valueToTree(c.disallowedAdded()));
+      o.set("warnings", mapper.valueToTree(m.warnings()));
+      w.println(o.toString());
+    } else {
+      w.println("built " + out);
+      w.printf(
+          "  %-12s %s, sequence %d, expires %s%n",
+          "bundle", m.bundleId(), m.sequence(), m.expires());
+      w.printf("  %-12s %s (SHA-256 %s)%n", "profile", m.profile().name(), m.profile().sha256());
+      for (Manifest.ListInfo l : m.lists()) {
+        w.printf(
+            "  %-12s %s %s, thisUpdate %s, verified via %s%n",
+            "list", l.kind(), l.sequenceNumber(), l.thisUpdate(), l.anchor());
+      }
+      w.printf("  %-12s %d files, %d bytes%n", "contents", m.files().size(), size);
+      w.printf(
+          "  %-12s %d requests, %d bytes downloaded, %d not modified (304), %d retries%n",
+          "network", stats.requests(), stats.bytes(), stats.notModified(), stats.retries());
+      if (c.previousBundleId().isPresent()) {
+        w.printf(
+            "  %-12s since %s: %d roots added, %d removed, %d changed; %d disallowed added%n",
+            "changes",
+            c.previousBundleId().get(),
+            c.rootsAdded().size(),
+            c.rootsRemoved().size(),
+            c.rootsChanged().size(),
+            c.disallowedAdded().size());
+        c.rootsAdded().forEach(s -> w.printf("  %-12s + %s%n", "", s));
+        c.rootsRemoved().forEach(s -> w.printf("  %-12s - %s%n", "", s));
+        c.rootsChanged().forEach(s -> w.printf("  %-12s ~ %s%n", "", s));
+      }
+      m.warnings().forEach(s -> w.printf("  %-12s %s%n", "warning", Main.oneLine(s)));
+    }
+    w.flush();
+  }
+}
