@@ -1,0 +1,249 @@
+package dev.trustbundle.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustbundle.bundle.BundleArchive;
+import dev.trustbundle.bundle.Json;
+import dev.trustbundle.bundle.Keys;
+import dev.trustbundle.bundle.Manifest;
+import dev.trustbundle.bundle.ManifestSignature;
+import dev.trustbundle.bundle.SigningKey;
+import dev.trustbundle.ctl.Hex;
+import dev.trustbundle.testing.UpstreamSim;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code trustbundle build} against upstream-sim on loopback, with the real Microsoft files. */
+class BuildCommandTest {
+  static final String PASS = "file:";
+  static Path keyDir;
+  static Path p12;
+  static Path passFile;
+  static SigningKey key;
+
+  record Run(int code, String out, String err) {}
+
+  @BeforeAll
+  static void keys(@TempDir Path dir) throws Exception {
+    keyDir = dir;
+    key =
+        Keys.generate(
+            Keys.Algorithm.EC_P256,
+            "CN=Test Publisher",
+            Instant.parse("2025-01-01T00:00:00Z"),
+            Duration.ofDays(3650));
+    p12 = dir.resolve("publisher.p12");
+    Files.write(p12, Keys.toPkcs12(key, "pw".toCharArray()));
+    passFile = dir.resolve("pass.txt");
+    Files.writeString(passFile, "pw\n");
+  }
+
+  static Run build(String upstream, Path out, String at, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "build",
+                "--upstream",
+                upstream,
+                "--sign-key",
+                p12.toString(),
+                "--sign-pass",
+                PASS + passFile,
+                "--out",
+                out.toString(),
+                "--at",
+                at,
+                "--json"));
+    args.addAll(List.of(extra));
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    int code = Main.run(args.toArray(String[]::new), new PrintWriter(o), new PrintWriter(e));
+    return new Run(code, o.toString(), e.toString());
+  }
+
+  static SortedMap<String, byte[]> read(Path bundle) throws Exception {
+    return BundleArchive.read(
+        new ByteArrayInputStream(Files.readAllBytes(bundle)), BundleArchive.Limits.DEFAULT);
+  }
+
+  @Test
+  void buildsSignedVerifiedBundleFromASlowUpstream(@TempDir Path dir) throws Exception {
+    try (UpstreamSim sim =
+        UpstreamSim.start(UpstreamSim.tree("2025-06-16"), "--latency-ms", "20")) {
+      Path out = dir.resolve("b.tar.gz");
+      Run r = build(sim.url(), out, "2025-07-01");
+      assertThat(r.code()).as(r.err()).isZero();
+      SortedMap<String, byte[]> files = read(out);
+      assertThat(files)
+          .containsKeys(
+              "manifest.json",
+              "manifest.json.p7s",
+              "mirror/authrootstl.cab",
+              "mirror/disallowedcertstl.cab",
+              "mirror/authrootseq.txt",
+              "mirror/DF3C24F9BFD666761B268073FE06D1CC8D4F82A4.crt");
+      assertThat(new String(files.get("mirror/authrootseq.txt"))).isEqualTo("1401DBDEE7F1A4F449");
+      assertThat(files.keySet().stream().filter(n -> n.endsWith(".crt"))).hasSize(514);
+      ManifestSignature.verify(
+          files.get("manifest.json"), files.get("manifest.json.p7s"), key.certificate());
+      Manifest m = Json.read(files.get("manifest.json"));
+      assertThat(m.files()).hasSize(files.size() - 2);
+      for (Manifest.FileInfo f : m.files()) {
+        assertThat(Hex.sha256(files.get(f.path()))).isEqualTo(f.sha256());
+      }
+      assertThat(m.lists())
+          .extracting(Manifest.ListInfo::kind)
+          .contains("authroot", "disallowedcert");
+      assertThat(m.expires()).isEqualTo("2025-07-31T00:00:00Z");
+      JsonNode summary = new ObjectMapper().readTree(r.out());
+      assertThat(summary.get("files").asInt()).isEqualTo(519);
+      // Reproducible layout: sorted names, fixed times and modes.
+      assertThat(new ArrayList<>(files.keySet())).isSorted();
+    }
+  }
+
+  @Test
+  void survivesServiceUnavailableAndCutConnections(@TempDir Path dir) throws Exception {
+    try (UpstreamSim sim =
+        UpstreamSim.start(
+            UpstreamSim.tree("2025-06-16"),
+            "--fail-rate",
+            "0.2",
+            "--truncate-rate",
+            "0.1",
+            "--seed",
+            "7")) {
+      Path out = dir.resolve("b.tar.gz");
+      Run r = build(sim.url(), out, "2025-07-01", "--retries", "12");
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(sim.count(503)).isPositive();
+      JsonNode n = new ObjectMapper().readTree(r.out()).get("network");
+      assertThat(n.get("retries").asInt()).isPositive();
+      assertThat(read(out).keySet().stream().filter(x -> x.endsWith(".crt"))).hasSize(514);
+    }
+  }
+
+  @Test
+  void failsClosedOnACorruptedRootAndWritesNothing(@TempDir Path dir) throws Exception {
+    String bad = "DF3C24F9BFD666761B268073FE06D1CC8D4F82A4.crt";
+    try (UpstreamSim sim = UpstreamSim.start(UpstreamSim.tree("2025-06-16"), "--corrupt", bad)) {
+      Path out = dir.resolve("b.tar.gz");
+      Run r = build(sim.url(), out, "2025-07-01");
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err())
+          .contains(bad)
+          .contains(sim.url())
+          .contains("SHA-1")
+          .doesNotContain("\tat ");
+      assertThat(out).doesNotExist();
+      try (var s = Files.list(dir)) {
+        assertThat(s).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void failsClosedOnAMissingRoot(@TempDir Path dir) {
+    String gone = "A8985D3A65E5E5C4B2D7D66D40C6DD2FB19C5436.crt";
+    try (UpstreamSim sim = UpstreamSim.start(UpstreamSim.tree("2025-06-16"), "--missing", gone)) {
+      Run r = build(sim.url(), dir.resolve("b.tar.gz"), "2025-07-01");
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err()).contains(gone).contains("404");
+      assertThat(dir.resolve("b.tar.gz")).doesNotExist();
+    }
+  }
+
+  @Test
+  void failsOnATamperedCabinet(@TempDir Path dir) {
+    try (UpstreamSim sim =
+        UpstreamSim.start(UpstreamSim.tree("2025-06-16"), "--corrupt", "authrootstl.cab")) {
+      Run r = build(sim.url(), dir.resolve("b.tar.gz"), "2025-07-01");
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err()).contains("authrootstl.cab").contains("failed verification");
+    }
+  }
+
+  @Test
+  void unchangedUpstreamWithCacheTransfersNoBodies(@TempDir Path dir) throws Exception {
+    try (UpstreamSim sim = UpstreamSim.start(UpstreamSim.tree("2025-06-16"))) {
+      Path cache = dir.resolve("cache");
+      Run first =
+          build(sim.url(), dir.resolve("1.tar.gz"), "2025-07-01", "--cache", cache.toString());
+      assertThat(first.code()).as(first.err()).isZero();
+      Run second =
+          build(sim.url(), dir.resolve("2.tar.gz"), "2025-07-01", "--cache", cache.toString());
+      assertThat(second.code()).as(second.err()).isZero();
+      JsonNode n = new ObjectMapper().readTree(second.out()).get("network");
+      assertThat(n.get("bytesDownloaded").asLong()).isZero();
+      assertThat(n.get("notModified").asLong()).isGreaterThan(500);
+      assertThat(read(dir.resolve("2.tar.gz")).get("mirror/authrootstl.cab"))
+          .isEqualTo(read(dir.resolve("1.tar.gz")).get("mirror/authrootstl.cab"));
+    }
+  }
+
+  @Test
+  void previousBundleNamesRemovedRootsAndKeepsThemForTheGracePeriod(@TempDir Path dir)
+      throws Exception {
+    Path one = dir.resolve("1.tar.gz");
+    try (UpstreamSim sim = UpstreamSim.start(UpstreamSim.tree("2025-06-16"))) {
+      assertThat(build(sim.url(), one, "2025-07-01").code()).isZero();
+    }
+    Path two = dir.resolve("2.tar.gz");
+    try (UpstreamSim sim = UpstreamSim.start(UpstreamSim.tree("2025-08-26"))) {
+      Run r = build(sim.url(), two, "2025-09-01", "--previous", one.toString());
+      assertThat(r.code()).as(r.err()).isZero();
+      JsonNode changes = new ObjectMapper().readTree(r.out()).get("changes");
+      assertThat(changes.get("rootsRemoved")).hasSize(7);
+      assertThat(changes.get("rootsRemoved").toString()).contains("GeoTrust Universal CA");
+      assertThat(changes.get("rootsAdded")).isEmpty();
+      Manifest m = Json.read(read(two).get("manifest.json"));
+      assertThat(m.removedRoots()).hasSize(7);
+      assertThat(m.sequence()).isGreaterThan(Json.read(read(one).get("manifest.json")).sequence());
+      String kept = m.removedRoots().get(0).sha1();
+      assertThat(read(two)).containsKey("mirror/" + kept + ".crt");
+    }
+  }
+
+  @Test
+  void exitsFourWhenTheUpstreamCannotBeReached(@TempDir Path dir) throws Exception {
+    int port;
+    try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Run r =
+        build(
+            "http://127.0.0.1:" + port + "/",
+            dir.resolve("b.tar.gz"),
+            "2025-07-01",
+            "--retries",
+            "1");
+    assertThat(r.code()).isEqualTo(4);
+    assertThat(r.err()).contains("failed after 2 attempts").doesNotContain("\tat ");
+  }
+
+  @Test
+  void buildsFromALocalFolderAndRejectsBadFlags(@TempDir Path dir) throws Exception {
+    UpstreamSim.require();
+    Run r = build(UpstreamSim.tree("2025-06-16").toString(), dir.resolve("b.tar.gz"), "2025-07-01");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(build("/nonexistent", dir.resolve("c.tar.gz"), "2025-07-01").code()).isEqualTo(2);
+    assertThat(build("http://x/", dir.resolve("c.tar.gz"), "2025-07-01", "--roots", "some").code())
+        .isEqualTo(2);
+    assertThat(
+            build("http://x/", dir.resolve("c.tar.gz"), "2025-07-01", "--rewrite", "nope").code())
+        .isEqualTo(2);
+  }
+}
