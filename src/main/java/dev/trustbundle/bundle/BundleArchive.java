@@ -75,11 +75,13 @@ public final class BundleArchive {
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
         String name = e.getName();
-        if (e.isDirectory()) {
+        byte type = e.getLinkFlag();
+        if (type == TarArchiveEntry.LF_DIR) {
           checkName(name.endsWith("/") ? name.substring(0, name.length() - 1) : name);
           continue;
         }
-        if (!e.isFile() || e.isSymbolicLink() || e.isLink()) {
+        // An allow-list: only regular files. Links, devices, FIFOs and unknown types are refused.
+        if (type != TarArchiveEntry.LF_NORMAL && type != TarArchiveEntry.LF_OLDNORM) {
           throw new MalformedInputException(
               "the archive entry "
                   + printable(name)

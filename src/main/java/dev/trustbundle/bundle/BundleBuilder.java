@@ -867,7 +867,15 @@ public final class BundleBuilder {
 
   /** {@code crl/<host>/<path>} for a CRL URL, with unsafe characters replaced. */
   static String crlPath(String url) {
-    URI u = URI.create(url);
+    URI u;
+    try {
+      u = new URI(url);
+    } catch (java.net.URISyntaxException e) {
+      throw new VerificationException("the CRL URL " + url + " is not a valid URL");
+    }
+    if (u.getHost() == null) {
+      throw new VerificationException("the CRL URL " + url + " has no host");
+    }
     String host = u.getHost().toLowerCase(Locale.ROOT);
     String path = u.getRawPath() == null ? "" : u.getRawPath();
     String clean =

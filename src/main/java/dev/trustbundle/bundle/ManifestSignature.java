@@ -73,8 +73,10 @@ public final class ManifestSignature {
         throw new VerificationException(
             "manifest.json.p7s has " + signers.size() + " signers; expected one");
       }
+      // By key: whether the certificate is trusted and valid is the caller's decision.
       var verifier =
-          new org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder().build(signer);
+          new org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder()
+              .build(signer.getPublicKey());
       if (!signers.iterator().next().verify(verifier)) {
         throw new VerificationException("the manifest signature does not verify: manifest altered");
       }

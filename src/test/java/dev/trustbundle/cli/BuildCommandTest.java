@@ -37,7 +37,11 @@ class BuildCommandTest {
   record Run(int code, String out, String err) {}
 
   @BeforeAll
-  static void keys(@TempDir Path dir) throws Exception {
+  static synchronized void keys(@TempDir Path dir) throws Exception {
+    if (p12 != null && Files.exists(p12)) {
+      return;
+    }
+    Files.createDirectories(dir);
     keyDir = dir;
     key =
         Keys.generate(
