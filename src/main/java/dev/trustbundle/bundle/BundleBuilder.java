@@ -184,6 +184,14 @@ public final class BundleBuilder {
    * @throws NetworkException when a download fails after its retries
    */
   public Result build(Request req, SigningKey key) {
+    return build(req, () -> key);
+  }
+
+  /**
+   * Builds and signs a bundle, loading the key while the first downloads are in flight; a key that
+   * cannot be loaded still ends the build before the roots are fetched.
+   */
+  public Result build(Request req, java.util.function.Supplier<SigningKey> keySource) {
     String base = req.upstream().endsWith("/") ? req.upstream() : req.upstream() + "/";
     Instant now = req.now();
     List<String> warnings = new ArrayList<>();
@@ -208,37 +216,18 @@ public final class BundleBuilder {
       pin.sha1()
           .ifPresent(s -> anchorFetches.put(s, fetcher.fetchAsync(base + s + ".crt", MAX_CERT)));
     }
-    Map<String, byte[]> anchorBytes = new ConcurrentHashMap<>();
-    for (Map.Entry<String, CompletableFuture<Optional<Fetched>>> e : anchorFetches.entrySet()) {
-      join(e.getValue()).ifPresent(f -> anchorBytes.put(e.getKey(), f.body()));
-    }
-    AnchorSource anchors =
-        new AnchorSource() {
-          @Override
-          public Optional<byte[]> certificate(String sha1Hex) {
-            return Optional.ofNullable(anchorBytes.get(sha1Hex.toUpperCase(Locale.ROOT)));
-          }
-
-          @Override
-          public String describe() {
-            return base;
-          }
-        };
-    CtlVerifier verifier = new CtlVerifier(req.anchors(), anchors, req.verifyOptions());
-
+    SigningKey key = keySource.get();
+    // The last steps (manifest JSON, CMS signature, tar.gz) load many classes; load them now,
+    // on a spare thread, while the downloads are in flight.
+    Thread warm = new Thread(() -> warmUp(key), "trustbundle-warm-up");
+    warm.setDaemon(true);
+    warm.start();
     // authroot (required)
     Fetched authCab =
         require(join(first.get("authrootstl.cab")), base + "authrootstl.cab", "the authroot list");
-    Ctl authroot =
-        verifyCab(
-            authCab,
-            CtlKind.AUTHROOT,
-            verifier,
-            now,
-            lists,
-            warnings,
-            items,
-            "mirror/authrootstl.cab");
+    // Parsed (not yet trusted) only to learn which roots to fetch, so that the downloads overlap
+    // the signature check; nothing fetched is kept unless the list verifies.
+    Ctl authroot = parseListQuietly(authCab, CtlKind.AUTHROOT);
 
     // Roots: start downloading now, while the other lists are verified.
     Set<String> wanted = new LinkedHashSet<>();
@@ -276,6 +265,45 @@ public final class BundleBuilder {
                     progress.done(sha1 + ".crt", ok.body().length, ok.fromCache());
                     return new Item("mirror/" + sha1 + ".crt", ok.body(), "root", ok);
                   }));
+    }
+
+    // Now verify the authroot list while the roots download.
+    Map<String, byte[]> anchorBytes = new ConcurrentHashMap<>();
+    for (Map.Entry<String, CompletableFuture<Optional<Fetched>>> e : anchorFetches.entrySet()) {
+      join(e.getValue()).ifPresent(f -> anchorBytes.put(e.getKey(), f.body()));
+    }
+    AnchorSource anchors =
+        new AnchorSource() {
+          @Override
+          public Optional<byte[]> certificate(String sha1Hex) {
+            return Optional.ofNullable(anchorBytes.get(sha1Hex.toUpperCase(Locale.ROOT)));
+          }
+
+          @Override
+          public String describe() {
+            return base;
+          }
+        };
+    CtlVerifier verifier = new CtlVerifier(req.anchors(), anchors, req.verifyOptions());
+
+    Ctl verifiedAuthroot;
+    try {
+      verifiedAuthroot =
+          verifyCab(
+              authCab,
+              CtlKind.AUTHROOT,
+              verifier,
+              now,
+              lists,
+              warnings,
+              items,
+              "mirror/authrootstl.cab");
+    } catch (RuntimeException e) {
+      rootFutures.values().forEach(f -> f.cancel(true));
+      throw e;
+    }
+    if (!verifiedAuthroot.sequenceNumber().equals(authroot.sequenceNumber())) {
+      throw new VerificationException("authrootstl.cab changed while it was being read; retry");
     }
 
     // disallowed (required), pin rules (expected)
@@ -518,6 +546,7 @@ public final class BundleBuilder {
       store(f);
     }
 
+    progress.stage("signing and packing " + items.size() + " files");
     // Grace period for roots that left the list, and the change summary.
     List<Manifest.RemovedRoot> removed = new ArrayList<>();
     Changes changes = changes(req, authroot, disallowed, items, removed, warnings);
@@ -645,6 +674,48 @@ public final class BundleBuilder {
       progress.done(kind.cabName(), ok.body().length, ok.fromCache());
     }
     return out[0];
+  }
+
+  private static void warmUp(SigningKey key) {
+    try {
+      byte[] m =
+          Json.write(
+              new Manifest(
+                  Manifest.FORMAT_VERSION,
+                  "warm-up",
+                  0,
+                  "",
+                  "",
+                  "",
+                  null,
+                  "",
+                  List.of(),
+                  List.of(),
+                  List.of(),
+                  List.of()));
+      ManifestSignature.sign(m, key);
+      SortedMap<String, byte[]> one = new TreeMap<>();
+      one.put("warm-up", m);
+      BundleArchive.write(one, java.io.OutputStream.nullOutputStream());
+    } catch (IOException | RuntimeException e) {
+      // Only a warm-up: the real steps report their own errors.
+    }
+  }
+
+  /** The list in a cabinet, parsed but not verified; malformed input fails the build. */
+  private static Ctl parseListQuietly(Fetched cab, CtlKind kind) {
+    try {
+      Cabinet c = CabReader.read(cab.body());
+      byte[] stl =
+          c.entry(kind.stlName())
+              .orElseThrow(
+                  () -> new MalformedInputException("the cabinet holds no " + kind.stlName()))
+              .data();
+      return CtlParser.parse(stl).ctl();
+    } catch (MalformedInputException e) {
+      throw new VerificationException(
+          kind.cabName() + " from " + cab.url() + " failed verification: " + e.getMessage());
+    }
   }
 
   /**

@@ -193,8 +193,12 @@ final class BuildCommand implements Callable<Integer> {
             .withRewrites(parseRewrites())
             .withProxy(parseProxy())
             .withMaxAttempts(retries + 1);
-    SigningKey key = loadKey();
-    Optional<BundleBuilder.PreviousBundle> prev = loadPrevious(key);
+    // The key is decoded while the first downloads are in flight, unless it must be known first:
+    // a passphrase asked on the terminal, or a previous bundle to check against it.
+    boolean keyFirst = previous != null || (signPass == null && signKeystore == null);
+    SigningKey early = keyFirst ? loadKey() : null;
+    Optional<BundleBuilder.PreviousBundle> prev =
+        early != null ? loadPrevious(early) : Optional.empty();
     Optional<FetchCache> fetchCache = Optional.ofNullable(cache).map(FetchCache::new);
 
     PrintWriter err = spec.commandLine().getErr();
@@ -215,7 +219,7 @@ final class BuildCommand implements Callable<Integer> {
               TrustAnchors.microsoft(),
               VerifyOptions.DEFAULT);
       try {
-        result = builder.build(req, key);
+        result = builder.build(req, early != null ? () -> early : this::loadKey);
       } finally {
         progress.finish();
       }
@@ -223,6 +227,7 @@ final class BuildCommand implements Callable<Integer> {
     }
     SortedMap<String, byte[]> entries = result.entries();
     Outputs.atomicWrite(out, o -> BundleArchive.write(entries, o), false);
+    progress.stage("wrote " + out);
     printSummary(result, stats);
     return ExitCodes.OK;
   }

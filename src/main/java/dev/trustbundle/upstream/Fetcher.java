@@ -53,6 +53,8 @@ public final class Fetcher implements AutoCloseable {
     HttpClient.Builder b =
         HttpClient.newBuilder()
             .connectTimeout(options.connectTimeout())
+            // HTTP/1.1 keep-alive, as Windows Update's CDN serves; no h2c upgrade headers.
+            .version(HttpClient.Version.HTTP_1_1)
             // Not the fetch pool: send() blocks pool threads while the client needs its own.
             .followRedirects(HttpClient.Redirect.NORMAL);
     options.proxy().ifPresent(p -> b.proxy(ProxySelector.of(p)));
