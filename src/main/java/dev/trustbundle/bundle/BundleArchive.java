@@ -75,9 +75,15 @@ public final class BundleArchive {
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
         String name = e.getName();
+        // "tar -C dir ." writes "./" and "./x": a leading "./" names the same file.
+        while (name.startsWith("./")) {
+          name = name.substring(2);
+        }
         byte type = e.getLinkFlag();
         if (type == TarArchiveEntry.LF_DIR) {
-          checkName(name.endsWith("/") ? name.substring(0, name.length() - 1) : name);
+          if (!name.isEmpty() && !name.equals(".")) {
+            checkName(name.endsWith("/") ? name.substring(0, name.length() - 1) : name);
+          }
           continue;
         }
         // An allow-list: only regular files. Links, devices, FIFOs and unknown types are refused.

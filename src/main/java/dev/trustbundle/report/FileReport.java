@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param error why the file could not be read or parsed
  * @param status the verdict
  * @param cause the exception behind {@code error}, for --verbose
+ * @param bundle for a TrustBundle archive, what checking it found
  */
 public record FileReport(
     String file,
@@ -31,7 +32,8 @@ public record FileReport(
     List<CertificateReport> certificates,
     Optional<String> error,
     Status status,
-    Optional<Throwable> cause) {
+    Optional<Throwable> cause,
+    Optional<BundleCheck> bundle) {
 
   /** What a file holds. */
   public enum Format {
@@ -39,7 +41,32 @@ public record FileReport(
     STL,
     SST,
     CERTIFICATE,
+    BUNDLE,
     UNKNOWN
+  }
+
+  /**
+   * A TrustBundle archive checked on its own: manifest signature intact, every file present with
+   * its size and SHA-256, each list verified.
+   *
+   * @param manifest the manifest
+   * @param signer subject of the certificate in manifest.json.p7s
+   * @param signatureIntact whether the signature verifies with that certificate's key
+   * @param filesVerified files whose size and SHA-256 match the manifest
+   * @param lists each list's verdict, "kind sequence: VALID" or with its failures
+   * @param problems everything that does not match
+   */
+  public record BundleCheck(
+      dev.trustbundle.bundle.Manifest manifest,
+      String signer,
+      boolean signatureIntact,
+      int filesVerified,
+      List<String> lists,
+      List<String> problems) {
+    public BundleCheck {
+      lists = List.copyOf(lists);
+      problems = List.copyOf(problems);
+    }
   }
 
   /** The verdict on a file. */
@@ -62,7 +89,8 @@ public record FileReport(
         List.of(),
         Optional.of(String.valueOf(cause.getMessage())),
         status,
-        Optional.of(cause));
+        Optional.of(cause),
+        Optional.empty());
   }
 
   public FileReport {
@@ -76,6 +104,7 @@ public record FileReport(
       return list.get().ctl().kind().map(k -> k.label()).orElse("unknown");
     }
     return switch (format) {
+      case BUNDLE -> "bundle";
       case SST -> "sst";
       case CERTIFICATE -> "certificate";
       default -> "unknown";

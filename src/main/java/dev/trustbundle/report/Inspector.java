@@ -108,6 +108,9 @@ public final class Inspector {
     if (SstReader.isSst(d)) {
       return Format.SST;
     }
+    if (d.length >= 2 && (d[0] & 0xFF) == 0x1F && (d[1] & 0xFF) == 0x8B) {
+      return Format.BUNDLE;
+    }
     if (Certificates.looksLikePem(d)) {
       return Format.CERTIFICATE;
     }
@@ -187,6 +190,7 @@ public final class Inspector {
         List.of(),
         Optional.empty(),
         ok ? Status.VALID : Status.INVALID,
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -216,6 +220,7 @@ public final class Inspector {
     try {
       return switch (format) {
         case SST -> inspectSst(in);
+        case BUNDLE -> inspectBundle(in);
         case CERTIFICATE -> inspectCertificates(in, authroots);
         default ->
             FileReport.failed(
@@ -231,6 +236,111 @@ public final class Inspector {
     } catch (MalformedInputException e) {
       return FileReport.failed(in.path(), format, Status.MALFORMED, e);
     }
+  }
+
+  private FileReport inspectBundle(InputFile in) {
+    java.util.SortedMap<String, byte[]> files =
+        dev.trustbundle.bundle.BundleArchive.read(
+            new java.io.ByteArrayInputStream(in.data()),
+            dev.trustbundle.bundle.BundleArchive.Limits.DEFAULT);
+    byte[] manifestBytes = files.get("manifest.json");
+    byte[] p7s = files.get("manifest.json.p7s");
+    if (manifestBytes == null || p7s == null) {
+      throw new MalformedInputException(
+          "the archive has no manifest.json and manifest.json.p7s: not a TrustBundle bundle");
+    }
+    dev.trustbundle.bundle.Manifest m = dev.trustbundle.bundle.Json.read(manifestBytes);
+    List<String> problems = new ArrayList<>();
+    List<X509Certificate> certs = dev.trustbundle.bundle.ManifestSignature.certificates(p7s);
+    String signer =
+        certs.isEmpty() ? "(no certificate)" : certs.get(0).getSubjectX500Principal().getName();
+    boolean intact = false;
+    if (!certs.isEmpty()) {
+      try {
+        dev.trustbundle.bundle.ManifestSignature.verify(manifestBytes, p7s, certs.get(0));
+        intact = true;
+      } catch (dev.trustbundle.error.VerificationException e) {
+        problems.add(e.getMessage());
+      }
+    } else {
+      problems.add("manifest.json.p7s carries no certificate");
+    }
+    int verified = 0;
+    java.util.Set<String> listed = new java.util.HashSet<>();
+    for (dev.trustbundle.bundle.Manifest.FileInfo f : m.files()) {
+      listed.add(f.path());
+      byte[] b = files.get(f.path());
+      if (b == null) {
+        problems.add(f.path() + " is in the manifest but not in the archive");
+      } else if (b.length != f.size() || !Hex.sha256(b).equals(f.sha256())) {
+        problems.add(f.path() + " does not match its manifest entry (size or SHA-256)");
+      } else {
+        verified++;
+      }
+    }
+    for (String name : files.keySet()) {
+      if (!listed.contains(name)
+          && !name.equals("manifest.json")
+          && !name.equals("manifest.json.p7s")) {
+        problems.add(name + " is in the archive but not in the manifest");
+      }
+    }
+    // Each list again, with the roots the bundle itself carries.
+    AnchorSource mirror =
+        new AnchorSource() {
+          @Override
+          public Optional<byte[]> certificate(String sha1Hex) {
+            return Optional.ofNullable(
+                files.get("mirror/" + sha1Hex.toUpperCase(Locale.ROOT) + ".crt"));
+          }
+
+          @Override
+          public String describe() {
+            return "the bundle's mirror/";
+          }
+        };
+    List<String> lists = new ArrayList<>();
+    for (dev.trustbundle.bundle.Manifest.ListInfo l : m.lists()) {
+      byte[] cab = files.get(l.path());
+      if (cab == null) {
+        continue;
+      }
+      Inspector sub = new Inspector(anchors, options, now, x -> mirror);
+      FileReport r =
+          sub.inspectList(new InputFile(l.path(), fileNameOf(l.path()), cab), Format.CAB);
+      String verdict =
+          l.kind()
+              + " "
+              + l.sequenceNumber()
+              + ": "
+              + r.status()
+              + r.verification()
+                  .map(v -> v.failures().isEmpty() ? "" : " " + v.failures())
+                  .orElse("")
+              + r.error().map(e -> " " + e).orElse("");
+      lists.add(verdict);
+      if (r.status() != Status.VALID) {
+        problems.add("list " + verdict);
+      }
+    }
+    FileReport.BundleCheck check =
+        new FileReport.BundleCheck(m, signer, intact, verified, lists, problems);
+    return new FileReport(
+        in.path(),
+        Format.BUNDLE,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        List.of(),
+        Optional.empty(),
+        problems.isEmpty() ? Status.VALID : Status.INVALID,
+        Optional.empty(),
+        Optional.of(check));
+  }
+
+  private static String fileNameOf(String path) {
+    return path.substring(path.lastIndexOf('/') + 1);
   }
 
   private static FileReport inspectSst(InputFile in) {
@@ -258,6 +368,7 @@ public final class Inspector {
         certs,
         Optional.empty(),
         certs.stream().allMatch(c -> c.problems().isEmpty()) ? Status.VALID : Status.INVALID,
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -306,6 +417,7 @@ public final class Inspector {
         certs,
         Optional.empty(),
         ok ? Status.VALID : Status.INVALID,
+        Optional.empty(),
         Optional.empty());
   }
 }

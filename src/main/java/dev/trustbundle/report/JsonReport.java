@@ -48,6 +48,22 @@ public final class JsonReport {
     r.error().ifPresent(e -> o.put("error", e));
     r.container().ifPresent(c -> o.put("container", c));
     r.list().ifPresent(l -> list(o, l));
+    r.bundle()
+        .ifPresent(
+            b -> {
+              ObjectNode n = o.putObject("bundle");
+              n.put("bundleId", b.manifest().bundleId());
+              n.put("sequence", b.manifest().sequence());
+              n.put("created", b.manifest().created());
+              n.put("expires", b.manifest().expires());
+              n.put("signer", b.signer());
+              n.put("signatureIntact", b.signatureIntact());
+              n.put("files", b.manifest().files().size());
+              n.put("filesVerified", b.filesVerified());
+              strings(n.putArray("lists"), b.lists());
+              strings(n.putArray("problems"), b.problems());
+              strings(n.putArray("warnings"), b.manifest().warnings());
+            });
     r.verification().ifPresent(v -> o.set("signature", signature(v)));
     r.roots()
         .ifPresent(
@@ -60,7 +76,7 @@ public final class JsonReport {
               strings(n.putArray("mismatches"), rc.mismatches());
             });
     r.list().ifPresent(l -> entries(o.putArray("entries"), l.ctl()));
-    if (r.list().isEmpty() && r.error().isEmpty()) {
+    if (r.list().isEmpty() && r.error().isEmpty() && r.bundle().isEmpty()) {
       ArrayNode certs = o.putArray("certificates");
       for (FileReport.CertificateReport c : r.certificates()) {
         ObjectNode n = certs.addObject();

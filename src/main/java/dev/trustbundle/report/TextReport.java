@@ -43,6 +43,11 @@ public final class TextReport {
       return sb.toString();
     }
     row(sb, "kind", r.kind());
+    if (r.bundle().isPresent()) {
+      bundle(sb, r.bundle().get());
+      row(sb, "verdict", verdict(r));
+      return sb.toString();
+    }
     r.container().ifPresent(c -> row(sb, "cabinet", c));
     if (r.list().isPresent()) {
       list(sb, r.list().get(), r.verification().orElseThrow());
@@ -95,9 +100,34 @@ public final class TextReport {
     return sb.toString();
   }
 
+  private static void bundle(StringBuilder sb, FileReport.BundleCheck b) {
+    var m = b.manifest();
+    row(sb, "bundle", m.bundleId() + ", sequence " + m.sequence());
+    row(sb, "created", m.created() + ", expires " + m.expires());
+    row(sb, "built by", m.tool() + " from " + m.upstream());
+    row(
+        sb,
+        "profile",
+        m.profile() == null ? "-" : m.profile().name() + " (SHA-256 " + m.profile().sha256() + ")");
+    row(
+        sb,
+        "signature",
+        (b.signatureIntact() ? "intact" : "BROKEN")
+            + ", signed by "
+            + b.signer()
+            + " (whether to trust this publisher is decided on import)");
+    row(sb, "files", b.filesVerified() + " of " + m.files().size() + " match the manifest");
+    b.lists().forEach(l -> row(sb, "list", l));
+    if (!m.removedRoots().isEmpty()) {
+      row(sb, "grace", m.removedRoots().size() + " removed root(s) kept until their grace ends");
+    }
+    b.problems().forEach(p -> row(sb, "problem", p));
+    m.warnings().forEach(w -> row(sb, "warning", w));
+  }
+
   private static String verdict(FileReport r) {
     return switch (r.status()) {
-      case VALID -> r.list().isPresent() ? "VALID" : "OK";
+      case VALID -> r.list().isPresent() || r.bundle().isPresent() ? "VALID" : "OK";
       case INVALID -> "INVALID";
       case UNREADABLE -> "UNREADABLE";
       case MALFORMED -> "MALFORMED";

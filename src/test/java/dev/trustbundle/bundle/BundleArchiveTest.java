@@ -60,6 +60,12 @@ class BundleArchiveTest {
     assertThat(back.keySet()).containsExactly("manifest.json", "mirror/a.crt", "mirror/b.crt");
   }
 
+  @Test
+  void acceptsDotSlashPrefixesFromTarC() throws Exception {
+    byte[] t = tar("./mirror/x.crt", TarArchiveEntry.LF_NORMAL, new byte[] {7});
+    assertThat(read(t, BundleArchive.Limits.DEFAULT)).containsOnlyKeys("mirror/x.crt");
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {

@@ -116,6 +116,32 @@ class BuildCommandTest {
       assertThat(summary.get("files").asInt()).isEqualTo(519);
       // Reproducible layout: sorted names, fixed times and modes.
       assertThat(new ArrayList<>(files.keySet())).isSorted();
+      // inspect checks a bundle on its own: signature, every file, every list.
+      StringWriter o = new StringWriter();
+      int code =
+          Main.run(
+              new String[] {"inspect", "--at", "2025-07-01", out.toString()},
+              new PrintWriter(o),
+              new PrintWriter(new StringWriter()));
+      assertThat(code).isZero();
+      assertThat(o.toString())
+          .contains("519 of 519 match the manifest")
+          .contains("authroot 1401DBDEE7F1A4F449: VALID")
+          .contains("signature       intact");
+      SortedMap<String, byte[]> tampered = new java.util.TreeMap<>(files);
+      tampered.put("mirror/authrootseq.txt", "1401DBDEE7F1A4F44A".getBytes());
+      Path bad = dir.resolve("bad.tar.gz");
+      try (var os = Files.newOutputStream(bad)) {
+        BundleArchive.write(tampered, os);
+      }
+      StringWriter o2 = new StringWriter();
+      int code2 =
+          Main.run(
+              new String[] {"inspect", "--at", "2025-07-01", bad.toString()},
+              new PrintWriter(o2),
+              new PrintWriter(new StringWriter()));
+      assertThat(code2).isEqualTo(1);
+      assertThat(o2.toString()).contains("mirror/authrootseq.txt does not match");
     }
   }
 
