@@ -22,6 +22,7 @@ import dev.trustbundle.upstream.Fetcher;
 import dev.trustbundle.verify.AnchorSource;
 import dev.trustbundle.verify.CtlVerification;
 import dev.trustbundle.verify.CtlVerifier;
+import dev.trustbundle.verify.Issuers;
 import dev.trustbundle.verify.Pin;
 import dev.trustbundle.verify.RootCheck;
 import dev.trustbundle.verify.TrustAnchors;
@@ -39,7 +40,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -487,7 +487,7 @@ public final class BundleBuilder {
                 + ", got "
                 + c.getSubjectX500Principal().getName(X500Principal.RFC2253));
       }
-      X509Certificate issuer = issuerAmong(c, allRoots);
+      X509Certificate issuer = Issuers.find(c, allRoots).orElse(null);
       if (issuer == null) {
         throw new VerificationException(
             what
@@ -832,22 +832,6 @@ public final class BundleBuilder {
       }
     }
     return out;
-  }
-
-  private static X509Certificate issuerAmong(
-      X509Certificate c, Collection<X509Certificate> candidates) {
-    for (X509Certificate r : candidates) {
-      if (!r.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
-        continue;
-      }
-      try {
-        c.verify(r.getPublicKey());
-        return r;
-      } catch (GeneralSecurityException | RuntimeException e) {
-        // another key with the same name
-      }
-    }
-    return null;
   }
 
   /** The http(s) CRL distribution points of a certificate. */

@@ -46,4 +46,15 @@ public final class Oids {
   public static final String CERT_PROP_PREFIX = "1.3.6.1.4.1.311.10.11.";
 
   public static final String ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
+
+  /** The JCA name of a digest algorithm OID ("SHA-256"), or null when it is not SHA-1 or SHA-2. */
+  public static String digestName(String oid) {
+    return switch (oid) {
+      case SHA1 -> "SHA-1";
+      case SHA256 -> "SHA-256";
+      case SHA384 -> "SHA-384";
+      case SHA512 -> "SHA-512";
+      default -> null;
+    };
+  }
 }

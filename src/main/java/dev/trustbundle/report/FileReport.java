@@ -77,6 +77,24 @@ public record FileReport(
     MALFORMED
   }
 
+  /** A store or certificate file: its certificates and the verdict on them. */
+  public static FileReport ofCertificates(
+      String file, Format format, List<CertificateReport> certificates) {
+    boolean ok = certificates.stream().allMatch(c -> c.problems().isEmpty());
+    return new FileReport(
+        file,
+        format,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        certificates,
+        Optional.empty(),
+        ok ? Status.VALID : Status.INVALID,
+        Optional.empty(),
+        Optional.empty());
+  }
+
   /** A file that could not be read or parsed at all. */
   public static FileReport failed(String file, Format format, Status status, Throwable cause) {
     return new FileReport(

@@ -358,24 +358,12 @@ public final class Inspector {
               el.problem().map(List::of).orElse(List.of()),
               Optional.empty()));
     }
-    return new FileReport(
-        in.path(),
-        Format.SST,
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        certs,
-        Optional.empty(),
-        certs.stream().allMatch(c -> c.problems().isEmpty()) ? Status.VALID : Status.INVALID,
-        Optional.empty(),
-        Optional.empty());
+    return FileReport.ofCertificates(in.path(), Format.SST, certs);
   }
 
   private static FileReport inspectCertificates(InputFile in, List<Ctl> authroots) {
     List<byte[]> ders = Certificates.split(in.data(), in.fileName());
     List<CertificateReport> certs = new ArrayList<>();
-    boolean ok = true;
     for (int i = 0; i < ders.size(); i++) {
       byte[] der = ders.get(i);
       X509Certificate cert =
@@ -397,7 +385,6 @@ public final class Inspector {
           problems.addAll(p);
         }
       }
-      ok &= problems.isEmpty();
       certs.add(
           new CertificateReport(
               i,
@@ -407,17 +394,6 @@ public final class Inspector {
               problems.stream().distinct().toList(),
               listedIn));
     }
-    return new FileReport(
-        in.path(),
-        Format.CERTIFICATE,
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        certs,
-        Optional.empty(),
-        ok ? Status.VALID : Status.INVALID,
-        Optional.empty(),
-        Optional.empty());
+    return FileReport.ofCertificates(in.path(), Format.CERTIFICATE, certs);
   }
 }

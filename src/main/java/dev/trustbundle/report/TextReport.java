@@ -8,17 +8,9 @@ import dev.trustbundle.ctl.SignedCtl;
 import dev.trustbundle.verify.CtlVerification;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.Map;
 
 /** The human form of a {@link FileReport}: a header of facts and a table of entries. */
 public final class TextReport {
-  private static final Map<String, String> DIGESTS =
-      Map.of(
-          Oids.SHA1, "SHA-1",
-          Oids.SHA256, "SHA-256",
-          Oids.SHA384, "SHA-384",
-          Oids.SHA512, "SHA-512");
-
   private TextReport() {}
 
   /**
@@ -153,7 +145,7 @@ public final class TextReport {
                         + ")"));
     if (!l.signerInfos().isEmpty()) {
       String d = l.signerInfos().get(0).digestAlgorithm();
-      row(sb, "digest", DIGESTS.getOrDefault(d, d));
+      row(sb, "digest", Oids.digestName(d) != null ? Oids.digestName(d) : d);
     }
     List<String> chain = v.chain();
     for (int i = 0; i < chain.size(); i++) {

@@ -23,7 +23,6 @@ import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import javax.security.auth.x500.X500Principal;
 
@@ -37,12 +36,6 @@ public final class CtlVerifier {
   private static final int MAX_CHAIN = 6;
   private static final String SIGNER_CN = "Microsoft Certificate Trust List Publisher";
   private static final String SIGNER_O = "Microsoft Corporation";
-  private static final Map<String, String> DIGESTS =
-      Map.of(
-          Oids.SHA1, "SHA-1",
-          Oids.SHA256, "SHA-256",
-          Oids.SHA384, "SHA-384",
-          Oids.SHA512, "SHA-512");
 
   private final TrustAnchors anchors;
   private final AnchorSource anchorSource;
@@ -71,7 +64,7 @@ public final class CtlVerifier {
       return r.done();
     }
     SignerInfo si = list.signerInfos().get(0);
-    String digestName = DIGESTS.get(si.digestAlgorithm());
+    String digestName = Oids.digestName(si.digestAlgorithm());
     if (digestName == null) {
       r.fail("digest algorithm " + si.digestAlgorithm() + " is not SHA-1 or SHA-2");
       return r.done();
@@ -428,18 +421,8 @@ public final class CtlVerifier {
 
   private static X509Certificate findIssuer(
       X509Certificate child, List<X509Certificate> candidates, List<X509Certificate> used) {
-    for (X509Certificate c : candidates) {
-      if (used.contains(c) || !c.getSubjectX500Principal().equals(child.getIssuerX500Principal())) {
-        continue;
-      }
-      try {
-        child.verify(c.getPublicKey());
-        return c;
-      } catch (GeneralSecurityException | RuntimeException e) {
-        // Same name, other key (a re-keyed CA): keep looking.
-      }
-    }
-    return null;
+    List<X509Certificate> unused = candidates.stream().filter(c -> !used.contains(c)).toList();
+    return Issuers.find(child, unused).orElse(null);
   }
 
   private static void checkIntermediate(X509Certificate c, Result r) {

@@ -169,7 +169,7 @@ class CtlParserTest {
     byte[] list = new CtlBuilder(PKI).addEntry(new byte[20]).build();
     // Change eContentType 1.3.6.1.4.1.311.10.1 to ...10.2 in place.
     byte[] oid = {0x2B, 0x06, 0x01, 0x04, 0x01, (byte) 0x82, 0x37, 0x0A, 0x01};
-    int at = indexOf(list, oid);
+    int at = dev.trustbundle.testing.Bytes.indexOf(list, oid);
     list[at + oid.length - 1] = 0x02;
     assertThatThrownBy(() -> CtlParser.parse(list))
         .hasMessageContaining("not a certificate trust list");
@@ -227,18 +227,5 @@ class CtlParserTest {
         .isGreaterThan(SequenceNumber.ofHex("1401DBDEE7F1A4F449"));
     assertThat(SequenceNumber.ofHex("0100")).isGreaterThan(SequenceNumber.ofHex("FF"));
     assertThat(SequenceNumber.ofHex("abcd")).isEqualByComparingTo(SequenceNumber.ofHex("ABCD"));
-  }
-
-  static int indexOf(byte[] hay, byte[] needle) {
-    outer:
-    for (int i = 0; i <= hay.length - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (hay[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    throw new AssertionError("not found");
   }
 }

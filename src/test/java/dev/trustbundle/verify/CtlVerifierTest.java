@@ -63,7 +63,7 @@ class CtlVerifierTest {
   void rejectsListWhoseContentWasAltered() {
     byte[] bytes = list().build();
     byte[] friendly = CtlBuilder.utf16z("Some root");
-    int at = indexOf(bytes, friendly);
+    int at = dev.trustbundle.testing.Bytes.indexOf(bytes, friendly);
     bytes[at] = 'X';
     CtlVerification v = verify(bytes);
     assertThat(v.valid()).isFalse();
@@ -344,18 +344,5 @@ class CtlVerifierTest {
     var ctl = CtlParser.parse(list).ctl();
     assertThat(RootCheck.check(Optional.of(Hex.upper(id) + ".crt"), der, ctl))
         .anySatisfy(p -> assertThat(p).contains("differs from the list's attribute 98"));
-  }
-
-  static int indexOf(byte[] hay, byte[] needle) {
-    outer:
-    for (int i = 0; i <= hay.length - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (hay[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    throw new AssertionError("not found");
   }
 }
