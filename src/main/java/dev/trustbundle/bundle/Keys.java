@@ -42,6 +42,11 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /** Publisher keys: generation, PKCS#12, PEM and any JCA key store. */
 public final class Keys {
+  // OpenSSL's PEM encryption names ciphers (AES/CBC/PKCS7Padding) that only Bouncy Castle provides;
+  // used explicitly, not installed globally.
+  private static final java.security.Provider BC =
+      new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
   private Keys() {}
 
   /** Key algorithms {@code keygen} offers. */
@@ -203,7 +208,9 @@ public final class Keys {
       } else if (o instanceof PEMEncryptedKeyPair ekp) {
         requirePass(pass, source);
         key =
-            conv.getKeyPair(ekp.decryptKeyPair(new JcePEMDecryptorProviderBuilder().build(pass)))
+            conv.getKeyPair(
+                    ekp.decryptKeyPair(
+                        new JcePEMDecryptorProviderBuilder().setProvider(BC).build(pass)))
                 .getPrivate();
       } else if (o instanceof org.bouncycastle.asn1.pkcs.PrivateKeyInfo pki) {
         key = conv.getPrivateKey(pki);
@@ -212,7 +219,7 @@ public final class Keys {
         key =
             conv.getPrivateKey(
                 enc.decryptPrivateKeyInfo(
-                    new JceOpenSSLPKCS8DecryptorProviderBuilder().build(pass)));
+                    new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BC).build(pass)));
       } else {
         throw new UsageException(source + " holds no PEM private key");
       }
