@@ -118,9 +118,11 @@ public final class BundleArchive {
         out.put(name, buf.toByteArray());
       }
     } catch (IOException | IllegalArgumentException e) {
+      String why =
+          e.getMessage() == null ? "it ends early" : e.getMessage().replaceAll("\\s+", " ");
       throw new MalformedInputException(
-          "the archive is damaged or not a .tar.gz ("
-              + String.valueOf(e.getMessage()).replaceAll("\\s+", " ")
+          "the archive is damaged, cut short or not a .tar.gz ("
+              + why
               + "); copy it again from the source");
     }
     return out;

@@ -166,6 +166,7 @@ public final class BundleBuilder {
 
   private final Fetcher fetcher;
   private final Optional<FetchCache> cache;
+  private final List<Fetched> pendingCache = new ArrayList<>();
   private final Progress progress;
 
   public BundleBuilder(Fetcher fetcher, Optional<FetchCache> cache, Progress progress) {
@@ -217,6 +218,14 @@ public final class BundleBuilder {
           .ifPresent(s -> anchorFetches.put(s, fetcher.fetchAsync(base + s + ".crt", MAX_CERT)));
     }
     SigningKey key = keySource.get();
+    Instant certEnd = key.certificate().getNotAfter().toInstant();
+    if (certEnd.isBefore(now)) {
+      throw new UsageException(
+          "the publisher certificate expired on "
+              + certEnd
+              + "; create a new key with trustbundle keygen and give the disconnected side its"
+              + " publisher.crt");
+    }
     // The last steps (manifest JSON, CMS signature, tar.gz) load many classes; load them now,
     // on a spare thread, while the downloads are in flight.
     Thread warm = new Thread(() -> warmUp(key), "trustbundle-warm-up");
@@ -253,18 +262,21 @@ public final class BundleBuilder {
     Map<String, CompletableFuture<Item>> rootFutures = new LinkedHashMap<>();
     for (String sha1 : wanted) {
       String url = base + sha1 + ".crt";
+      // The pinned Microsoft roots are already on their way: reuse those downloads.
+      CompletableFuture<Optional<Fetched>> download =
+          anchorFetches.containsKey(sha1)
+              ? anchorFetches.get(sha1)
+              : fetcher.fetchAsync(url, MAX_CERT);
       rootFutures.put(
           sha1,
-          fetcher
-              .fetchAsync(url, MAX_CERT)
-              .thenApply(
-                  f -> {
-                    Fetched got =
-                        require(f, url, "root " + sha1 + " (" + friendly(authroot, sha1) + ")");
-                    Fetched ok = verified(got, url, b -> checkRoot(sha1, b, authroot, url));
-                    progress.done(sha1 + ".crt", ok.body().length, ok.fromCache());
-                    return new Item("mirror/" + sha1 + ".crt", ok.body(), "root", ok);
-                  }));
+          download.thenApply(
+              f -> {
+                Fetched got =
+                    require(f, url, "root " + sha1 + " (" + friendly(authroot, sha1) + ")");
+                Fetched ok = verified(got, url, b -> checkRoot(sha1, b, authroot, url));
+                progress.done(sha1 + ".crt", ok.body().length, ok.fromCache());
+                return new Item("mirror/" + sha1 + ".crt", ok.body(), "root", ok);
+              }));
     }
 
     // Now verify the authroot list while the roots download.
@@ -305,6 +317,7 @@ public final class BundleBuilder {
     if (!verifiedAuthroot.sequenceNumber().equals(authroot.sequenceNumber())) {
       throw new VerificationException("authrootstl.cab changed while it was being read; retry");
     }
+    refuseRollback(req, authroot);
 
     // disallowed (required), pin rules (expected)
     Fetched disCab =
@@ -539,6 +552,14 @@ public final class BundleBuilder {
     List<X509Certificate> issuers = new ArrayList<>(allRoots);
     issuers.addAll(intermediates.values());
     Instant expires = now.plus(Duration.ofDays(validDays(req))).truncatedTo(ChronoUnit.SECONDS);
+    if (certEnd.isBefore(expires)) {
+      warnings.add(
+          "the publisher certificate expires on "
+              + certEnd
+              + ", before this bundle does ("
+              + expires
+              + "); renew the key soon");
+    }
     for (String url : crlUrls) {
       Fetched f = require(fetcher.fetch(url, MAX_CRL), url, "CRL");
       checkCrl(f.body(), url, issuers, now, expires, warnings);
@@ -588,6 +609,7 @@ public final class BundleBuilder {
     if (req.previous().isPresent()) {
       sequence = Math.max(sequence, req.previous().get().manifest().sequence() + 1);
     }
+    idInput.append(sequence).append(' ').append(expires).append(' ').append(req.profile().sha256());
     String id =
         "tb-"
             + now.toString().replaceAll("[-:]", "").replace("Z", "z").toLowerCase(Locale.ROOT)
@@ -611,8 +633,12 @@ public final class BundleBuilder {
             removed,
             warnings);
     byte[] manifest = Json.write(m);
+    byte[] signature = ManifestSignature.sign(manifest, key);
+    // A signature that does not verify with the published certificate must never ship.
+    ManifestSignature.verify(manifest, signature, key.certificate());
     entries.put("manifest.json", manifest);
-    entries.put("manifest.json.p7s", ManifestSignature.sign(manifest, key));
+    entries.put("manifest.json.p7s", signature);
+    cache.ifPresent(c -> pendingCache.forEach(c::store));
     return new Result(m, entries, changes);
   }
 
@@ -713,8 +739,8 @@ public final class BundleBuilder {
               .data();
       return CtlParser.parse(stl).ctl();
     } catch (MalformedInputException e) {
-      throw new VerificationException(
-          kind.cabName() + " from " + cab.url() + " failed verification: " + e.getMessage());
+      throw new MalformedInputException(
+          kind.cabName() + " from " + cab.url() + " failed verification: " + e.getMessage(), e);
     }
   }
 
@@ -730,15 +756,23 @@ public final class BundleBuilder {
         Fetched again = require(fetcher.fetch(f.url(), MAX_LIST), f.url(), "the file");
         return verified(again, url, check);
       }
-      throw new VerificationException(
-          fileName(url) + " from " + url + " failed verification: " + e.getMessage());
+      String msg = fileName(url) + " from " + url + " failed verification: " + e.getMessage();
+      if (e instanceof MalformedInputException) {
+        throw new MalformedInputException(msg, e);
+      }
+      throw new VerificationException(msg, e);
     }
     store(f);
     return f;
   }
 
+  /** Remembers a checked download; the cache is written only when the whole build succeeds. */
   private void store(Fetched f) {
-    cache.ifPresent(c -> c.store(f));
+    if (cache.isPresent()) {
+      synchronized (pendingCache) {
+        pendingCache.add(f);
+      }
+    }
   }
 
   private static void checkRoot(String sha1, byte[] der, Ctl authroot, String url) {
@@ -748,11 +782,17 @@ public final class BundleBuilder {
     }
   }
 
-  private static Fetched require(Optional<Fetched> f, String url, String what) {
+  private Fetched require(Optional<Fetched> f, String url, String what) {
     return f.orElseThrow(
-        () ->
-            new VerificationException(
-                what + " is missing upstream: " + url + " answered 404; check --upstream"));
+        () -> {
+          String asked = fetcher.target(url);
+          return new VerificationException(
+              what
+                  + " is missing upstream: "
+                  + url
+                  + (asked.equals(url) ? "" : " (fetched as " + asked + ")")
+                  + " answered 404 or does not exist; check --upstream and --rewrite");
+        });
   }
 
   private static <T> T join(CompletableFuture<T> f) {
@@ -1028,6 +1068,24 @@ public final class BundleBuilder {
               + " days (certutil advises deferring deletes until clients have updated)");
     }
     return new Changes(Optional.of(prev.manifest().bundleId()), added, gone, changed, disAdded);
+  }
+
+  /** A list older than the previous bundle's would undo Microsoft's removals: refuse it. */
+  private static void refuseRollback(Request req, Ctl authroot) {
+    if (req.previous().isEmpty()) {
+      return;
+    }
+    Ctl prev = previousList(req.previous().get(), "mirror/authrootstl.cab", CtlKind.AUTHROOT);
+    if (prev.sequenceNumber().isPresent()
+        && authroot.sequenceNumber().isPresent()
+        && authroot.sequenceNumber().get().compareTo(prev.sequenceNumber().get()) < 0) {
+      throw new VerificationException(
+          "the upstream's authroot list "
+              + authroot.sequenceNumber().get().hex()
+              + " is older than the previous bundle's "
+              + prev.sequenceNumber().get().hex()
+              + "; refusing a rollback (use a current --upstream, or drop --previous)");
+    }
   }
 
   private static Ctl previousList(PreviousBundle prev, String path, CtlKind kind) {

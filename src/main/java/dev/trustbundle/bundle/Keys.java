@@ -92,6 +92,9 @@ public final class Keys {
       X500Name name;
       try {
         name = new X500Name(subject);
+        if (name.getRDNs().length == 0) {
+          throw new IllegalArgumentException("empty");
+        }
       } catch (IllegalArgumentException e) {
         throw new UsageException("--subject " + subject + " is not a distinguished name (CN=...)");
       }
@@ -138,11 +141,11 @@ public final class Keys {
   }
 
   /** Reads a PKCS#12 file; the first key entry is used. */
-  public static SigningKey fromPkcs12(byte[] p12, char[] pass, String source) {
+  public static SigningKey fromPkcs12(byte[] p12, char[] pass, String alias, String source) {
     try {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(new ByteArrayInputStream(p12), pass);
-      return fromKeyStore(ks, null, pass, source);
+      return fromKeyStore(ks, alias, pass, source);
     } catch (IOException e) {
       throw new UsageException(
           source
@@ -181,7 +184,7 @@ public final class Keys {
       for (Certificate c : chain) {
         certs.add((X509Certificate) c);
       }
-      return new SigningKey(pk, certs);
+      return checkPair(new SigningKey(pk, certs), source);
     } catch (GeneralSecurityException e) {
       throw new UsageException(source + ": the key cannot be read (" + e.getMessage() + ")");
     }
@@ -220,6 +223,11 @@ public final class Keys {
             conv.getPrivateKey(
                 enc.decryptPrivateKeyInfo(
                     new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BC).build(pass)));
+      } else if (o instanceof org.bouncycastle.cert.X509CertificateHolder) {
+        throw new UsageException(
+            source
+                + " holds a certificate, not a private key; give the key file (publisher.p12, or a"
+                + " PEM key with --sign-cert)");
       } else {
         throw new UsageException(source + " holds no PEM private key");
       }
@@ -231,7 +239,7 @@ public final class Keys {
       if (chain.isEmpty()) {
         throw new UsageException("--sign-cert holds no certificate");
       }
-      return new SigningKey(key, chain);
+      return checkPair(new SigningKey(key, chain), source);
     } catch (IOException | GeneralSecurityException e) {
       throw new UsageException(source + ": the key cannot be read (" + e.getMessage() + ")");
     } catch (org.bouncycastle.operator.OperatorCreationException
@@ -245,6 +253,34 @@ public final class Keys {
     if (pass == null || pass.length == 0) {
       throw new UsageException(source + " is encrypted; give --sign-pass env:VAR or file:PATH");
     }
+  }
+
+  /**
+   * Refuses a key whose certificate belongs to another key: signs a probe and verifies it with the
+   * certificate's public key.
+   */
+  static SigningKey checkPair(SigningKey k, String source) {
+    try {
+      String alg = signatureAlgorithm(k.key());
+      java.security.Signature s = java.security.Signature.getInstance(alg);
+      s.initSign(k.key());
+      byte[] probe = "trustbundle key check".getBytes(StandardCharsets.US_ASCII);
+      s.update(probe);
+      byte[] sig = s.sign();
+      java.security.Signature v = java.security.Signature.getInstance(alg);
+      v.initVerify(k.certificate().getPublicKey());
+      v.update(probe);
+      if (v.verify(sig)) {
+        return k;
+      }
+    } catch (GeneralSecurityException | RuntimeException e) {
+      // falls through to the refusal
+    }
+    throw new UsageException(
+        source
+            + ": the private key does not belong to the certificate "
+            + k.certificate().getSubjectX500Principal().getName()
+            + "; give the matching --sign-cert");
   }
 
   /** The signature algorithm for a key. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustbundle.bundle.BundleArchive;
 import dev.trustbundle.bundle.BundleBuilder;
+import dev.trustbundle.bundle.BundleContents;
 import dev.trustbundle.bundle.Json;
 import dev.trustbundle.bundle.Keys;
 import dev.trustbundle.bundle.Manifest;
@@ -11,6 +12,7 @@ import dev.trustbundle.bundle.ManifestSignature;
 import dev.trustbundle.bundle.SigningKey;
 import dev.trustbundle.error.TrustBundleException;
 import dev.trustbundle.error.UsageException;
+import dev.trustbundle.error.VerificationException;
 import dev.trustbundle.profile.Profile;
 import dev.trustbundle.profile.ProfileParser;
 import dev.trustbundle.upstream.FetchCache;
@@ -149,7 +151,7 @@ final class BuildCommand implements Callable<Integer> {
   @Option(
       names = "--retries",
       paramLabel = "N",
-      defaultValue = "5",
+      defaultValue = "10",
       description =
           "Retries per file after the first attempt, with exponential backoff (default:"
               + " ${DEFAULT-VALUE}).")
@@ -185,6 +187,10 @@ final class BuildCommand implements Callable<Integer> {
           case "profile" -> BundleBuilder.RootsMode.PROFILE;
           default -> throw new UsageException("--roots must be all or profile, not " + roots);
         };
+    Path outDir = out.toAbsolutePath().getParent();
+    if (Files.isDirectory(out) || outDir == null || !Files.isDirectory(outDir)) {
+      throw new UsageException("--out " + out + " must name a file in an existing folder");
+    }
     Profile prof = loadProfile();
     String base = upstreamUrl();
     FetchOptions options =
@@ -283,13 +289,16 @@ final class BuildCommand implements Callable<Integer> {
     if (proxy == null) {
       return Optional.empty();
     }
-    int colon = proxy.lastIndexOf(':');
+    // Administrators often write the proxy as a URL: accept http://host:port/ as host:port.
+    String p = proxy.replaceFirst("(?i)^https?://", "").replaceFirst("/+$", "");
+    int colon = p.lastIndexOf(':');
     try {
-      int port = Integer.parseInt(proxy.substring(colon + 1));
-      if (colon <= 0 || port < 1 || port > 65535) {
+      int port = Integer.parseInt(p.substring(colon + 1));
+      String host = colon > 0 ? p.substring(0, colon) : "";
+      if (host.isEmpty() || !host.matches("[A-Za-z0-9.\\-\\[\\]:]+") || port < 1 || port > 65535) {
         throw new NumberFormatException();
       }
-      return Optional.of(InetSocketAddress.createUnresolved(proxy.substring(0, colon), port));
+      return Optional.of(InetSocketAddress.createUnresolved(host, port));
     } catch (RuntimeException e) {
       throw new UsageException("--proxy " + proxy + " is not HOST:PORT");
     }
@@ -310,7 +319,7 @@ final class BuildCommand implements Callable<Integer> {
           signPass != null
               ? Secrets.resolve(signPass, "--sign-pass")
               : Secrets.ask("Passphrase for " + signKey, false, "--sign-pass");
-      return Keys.fromPkcs12(data, pass, "--sign-key " + signKey);
+      return Keys.fromPkcs12(data, pass, signAlias, "--sign-key " + signKey);
     }
     if (signCert == null) {
       throw new UsageException("a PEM --sign-key needs --sign-cert FILE with its certificate");
@@ -363,8 +372,37 @@ final class BuildCommand implements Callable<Integer> {
       throw new UsageException(
           "--previous " + previous + " is not a TrustBundle bundle (no manifest)");
     }
-    ManifestSignature.verify(manifest, sig, key.certificate());
+    List<java.security.cert.X509Certificate> signers = ManifestSignature.certificates(sig);
+    if (signers.isEmpty()
+        || !java.util.Arrays.equals(
+            signers.get(0).getPublicKey().getEncoded(),
+            key.certificate().getPublicKey().getEncoded())) {
+      throw new UsageException(
+          "--previous "
+              + previous
+              + " was signed by another publisher ("
+              + (signers.isEmpty()
+                  ? "no certificate"
+                  : signers.get(0).getSubjectX500Principal().getName())
+              + "), not by this --sign-key; give the last bundle built with this key");
+    }
+    try {
+      ManifestSignature.verify(manifest, sig, key.certificate());
+    } catch (TrustBundleException e) {
+      throw new VerificationException("--previous " + previous + ": " + e.getMessage());
+    }
     Manifest m = Json.read(manifest);
+    List<String> problems = BundleContents.problems(m, files);
+    if (!problems.isEmpty()) {
+      throw new VerificationException(
+          "--previous "
+              + previous
+              + " is damaged ("
+              + problems.size()
+              + " problem(s); first: "
+              + problems.get(0)
+              + "); give an intact copy or drop --previous");
+    }
     return Optional.of(new BundleBuilder.PreviousBundle(m, files));
   }
 

@@ -21,6 +21,7 @@ final class ConsoleProgress implements BundleBuilder.Progress {
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong lastLine = new AtomicLong(System.nanoTime());
   private volatile int total;
+  private volatile boolean printedAll;
   private ProgressBar bar;
 
   ConsoleProgress(PrintWriter err, boolean silent) {
@@ -53,8 +54,9 @@ final class ConsoleProgress implements BundleBuilder.Progress {
     }
     if (bar != null) {
       synchronized (this) {
-        bar.stepTo(n);
-        bar.setExtraMessage(" " + (b / 1024) + " KiB");
+        // Read the counters under the lock, so that the bar never moves backwards.
+        bar.stepTo(done.get());
+        bar.setExtraMessage(" " + (bytes.get() / 1024) + " KiB verified");
       }
       return;
     }
@@ -62,7 +64,8 @@ final class ConsoleProgress implements BundleBuilder.Progress {
     long last = lastLine.get();
     if ((now - last > PLAIN_INTERVAL_NANOS || n == total) && lastLine.compareAndSet(last, now)) {
       synchronized (err) {
-        err.printf("fetched %d/%d files, %d KiB%n", n, total, b / 1024);
+        err.printf("verified %d/%d files, %d KiB%n", n, total, b / 1024);
+        printedAll = n == total;
         err.flush();
       }
     }
@@ -85,9 +88,9 @@ final class ConsoleProgress implements BundleBuilder.Progress {
     if (bar != null) {
       bar.close();
       bar = null;
-    } else if (!silent && done.get() > 0) {
+    } else if (!silent && done.get() > 0 && !printedAll) {
       synchronized (err) {
-        err.printf("fetched %d files, %d KiB%n", done.get(), bytes.get() / 1024);
+        err.printf("verified %d files, %d KiB%n", done.get(), bytes.get() / 1024);
         err.flush();
       }
     }

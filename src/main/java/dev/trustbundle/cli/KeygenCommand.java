@@ -76,13 +76,13 @@ final class KeygenCommand implements Callable<Integer> {
     if (passphrase.length == 0) {
       throw new UsageException("the passphrase is empty");
     }
+    SigningKey key =
+        Keys.generate(alg, subject, Clock.systemUTC().instant(), Duration.ofDays(validDays));
     try {
       Files.createDirectories(out);
     } catch (IOException e) {
       throw new UsageException("--out " + out + " cannot be created (" + e.getMessage() + ")");
     }
-    SigningKey key =
-        Keys.generate(alg, subject, Clock.systemUTC().instant(), Duration.ofDays(validDays));
     byte[] pkcs12 = Keys.toPkcs12(key, passphrase);
     String pem;
     try {
@@ -99,7 +99,7 @@ final class KeygenCommand implements Callable<Integer> {
     var w = spec.commandLine().getOut();
     w.println("wrote " + p12 + " (private key; keep it on the connected side)");
     w.println(
-        "wrote " + crt + " (give this to the disconnected side: verify --trust publisher.crt)");
+        "wrote " + crt + " (give this to the disconnected side, which checks bundles against it)");
     w.println(
         "  subject "
             + key.certificate().getSubjectX500Principal().getName()

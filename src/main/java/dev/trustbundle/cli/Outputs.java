@@ -30,9 +30,7 @@ final class Outputs {
     Path tmp = null;
     try {
       tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
-      if (privateFile) {
-        restrict(tmp);
-      }
+      restrict(tmp, privateFile ? "rw-------" : "rw-r--r--");
       try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE)) {
         body.write(out);
       }
@@ -59,9 +57,9 @@ final class Outputs {
     }
   }
 
-  private static void restrict(Path p) {
+  private static void restrict(Path p, String mode) {
     try {
-      Set<PosixFilePermission> perms = PosixFilePermissions.fromString("rw-------");
+      Set<PosixFilePermission> perms = PosixFilePermissions.fromString(mode);
       Files.setPosixFilePermissions(p, perms);
     } catch (UnsupportedOperationException | IOException e) {
       // Not a POSIX file system (Windows): the folder's ACL applies.

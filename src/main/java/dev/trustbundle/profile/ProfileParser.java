@@ -24,7 +24,8 @@ public final class ProfileParser {
       new ObjectMapper(new YAMLFactory())
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private ProfileParser() {}
 
@@ -97,6 +98,23 @@ public final class ProfileParser {
               + "' (allowed here: "
               + known
               + ")");
+    } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+      String field =
+          e.getPath().isEmpty()
+              ? ""
+              : "'" + e.getPath().get(e.getPath().size() - 1).getFieldName() + "' ";
+      throw new ProfileException(
+          source
+              + (e.getLocation() != null ? " line " + e.getLocation().getLineNr() : "")
+              + ": "
+              + (yaml.length == 0 || e.getOriginalMessage().contains("end-of-input")
+                  ? "the profile is empty"
+                  : field
+                      + "has the wrong type (expected "
+                      + (e.getTargetType() == null
+                          ? "another type"
+                          : e.getTargetType().getSimpleName())
+                      + ")"));
     } catch (JsonProcessingException e) {
       throw new ProfileException(
           source

@@ -247,7 +247,9 @@ public final class Inspector {
     byte[] p7s = files.get("manifest.json.p7s");
     if (manifestBytes == null || p7s == null) {
       throw new MalformedInputException(
-          "the archive has no manifest.json and manifest.json.p7s: not a TrustBundle bundle");
+          "the archive has no "
+              + (manifestBytes == null ? "manifest.json" : "manifest.json.p7s")
+              + ": not a complete TrustBundle bundle");
     }
     dev.trustbundle.bundle.Manifest m = dev.trustbundle.bundle.Json.read(manifestBytes);
     List<String> problems = new ArrayList<>();
@@ -265,25 +267,17 @@ public final class Inspector {
     } else {
       problems.add("manifest.json.p7s carries no certificate");
     }
-    int verified = 0;
-    java.util.Set<String> listed = new java.util.HashSet<>();
-    for (dev.trustbundle.bundle.Manifest.FileInfo f : m.files()) {
-      listed.add(f.path());
-      byte[] b = files.get(f.path());
-      if (b == null) {
-        problems.add(f.path() + " is in the manifest but not in the archive");
-      } else if (b.length != f.size() || !Hex.sha256(b).equals(f.sha256())) {
-        problems.add(f.path() + " does not match its manifest entry (size or SHA-256)");
-      } else {
-        verified++;
-      }
-    }
-    for (String name : files.keySet()) {
-      if (!listed.contains(name)
-          && !name.equals("manifest.json")
-          && !name.equals("manifest.json.p7s")) {
-        problems.add(name + " is in the archive but not in the manifest");
-      }
+    List<String> contentProblems = dev.trustbundle.bundle.BundleContents.problems(m, files);
+    problems.addAll(contentProblems);
+    int verified =
+        m.files().size()
+            - (int)
+                contentProblems.stream()
+                    .filter(p -> p.contains("manifest entry") || p.contains("not in the archive"))
+                    .count();
+    Instant expires = Instant.parse(m.expires());
+    if (expires.isBefore(now)) {
+      problems.add("the bundle expired on " + m.expires() + "; build a new one");
     }
     // Each list again, with the roots the bundle itself carries.
     AnchorSource mirror =

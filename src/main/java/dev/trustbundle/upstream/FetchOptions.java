@@ -30,7 +30,7 @@ public record FetchOptions(
   public static final FetchOptions DEFAULT =
       new FetchOptions(
           16,
-          6,
+          11,
           Duration.ofMillis(250),
           Duration.ofSeconds(15),
           Duration.ofSeconds(15),

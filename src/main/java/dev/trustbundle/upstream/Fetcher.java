@@ -69,6 +69,11 @@ public final class Fetcher implements AutoCloseable {
     };
   }
 
+  /** The URL actually requested for {@code url}, after --rewrite. */
+  public String target(String url) {
+    return options.rewrite(url);
+  }
+
   /** Counters for the summary. */
   public record Stats(long requests, long bytes, long notModified, long retries) {}
 
@@ -168,8 +173,7 @@ public final class Fetcher implements AutoCloseable {
           }
         }
       } catch (IOException e) {
-        lastProblem =
-            e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        lastProblem = describe(e);
         wait = backoff(attempt, Optional.empty());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -181,9 +185,11 @@ public final class Fetcher implements AutoCloseable {
     }
     throw new NetworkException(
         url
+            + (target.equals(url) ? "" : " (fetched as " + target + ")")
             + " failed after "
             + options.maxAttempts()
-            + " attempts (last: "
+            + (options.maxAttempts() == 1 ? " attempt" : " attempts")
+            + " (last: "
             + lastProblem.replaceAll("\\s+", " ")
             + "); check the network, the proxy (--proxy) or --upstream");
   }
@@ -210,6 +216,26 @@ public final class Fetcher implements AutoCloseable {
     } catch (IOException e) {
       throw new NetworkException(url + " cannot be read: " + e.getMessage());
     }
+  }
+
+  /** Names a network failure in words: the innermost useful message of the cause chain. */
+  static String describe(IOException e) {
+    Throwable t = e;
+    String best = null;
+    for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+      if (t instanceof java.nio.channels.UnresolvedAddressException
+          || t instanceof java.net.UnknownHostException) {
+        return "host not found (DNS)";
+      }
+      if (t instanceof java.net.ConnectException) {
+        best = "connection refused or unreachable";
+      } else if (t instanceof java.net.http.HttpTimeoutException) {
+        best = "timed out";
+      } else if (best == null && t.getMessage() != null) {
+        best = t.getClass().getSimpleName() + ": " + t.getMessage();
+      }
+    }
+    return best != null ? best : e.getClass().getSimpleName();
   }
 
   /** Exponential backoff with full jitter; a Retry-After in seconds wins when it is longer. */

@@ -137,9 +137,9 @@ class BundleArchiveTest {
             Instant.parse("2025-01-01T00:00:00Z"),
             Duration.ofDays(10));
     byte[] p12 = Keys.toPkcs12(k, "right".toCharArray());
-    assertThat(Keys.fromPkcs12(p12, "right".toCharArray(), "p12").certificate())
+    assertThat(Keys.fromPkcs12(p12, "right".toCharArray(), null, "p12").certificate())
         .isEqualTo(k.certificate());
-    assertThatThrownBy(() -> Keys.fromPkcs12(p12, "wrong".toCharArray(), "p12"))
+    assertThatThrownBy(() -> Keys.fromPkcs12(p12, "wrong".toCharArray(), null, "p12"))
         .isInstanceOf(UsageException.class)
         .hasMessageContaining("wrong passphrase");
   }

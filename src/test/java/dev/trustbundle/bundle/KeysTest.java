@@ -58,6 +58,26 @@ class KeysTest {
   }
 
   @Test
+  void refusesAKeyWithAnotherKeysCertificate() throws Exception {
+    SigningKey other =
+        Keys.generate(
+            Keys.Algorithm.EC_P256,
+            "CN=Other",
+            Instant.parse("2025-01-01T00:00:00Z"),
+            Duration.ofDays(30));
+    assertThatThrownBy(
+            () -> Keys.fromPem(pem(KEY.key()), pem(other.certificate()), null, "key.pem"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("does not belong to the certificate");
+    assertThatThrownBy(
+            () -> Keys.fromPem(pem(KEY.certificate()), pem(KEY.certificate()), null, "c.pem"))
+        .hasMessageContaining("holds a certificate, not a private key");
+    assertThatThrownBy(
+            () -> Keys.generate(Keys.Algorithm.EC_P256, "", Instant.now(), Duration.ofDays(1)))
+        .isInstanceOf(UsageException.class);
+  }
+
+  @Test
   void parsesAlgorithmNames() {
     assertThat(Keys.Algorithm.parse("EC-P256")).isEqualTo(Keys.Algorithm.EC_P256);
     assertThatThrownBy(() -> Keys.Algorithm.parse("dsa"))

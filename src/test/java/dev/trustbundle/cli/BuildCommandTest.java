@@ -142,6 +142,14 @@ class BuildCommandTest {
               new PrintWriter(new StringWriter()));
       assertThat(code2).isEqualTo(1);
       assertThat(o2.toString()).contains("mirror/authrootseq.txt does not match");
+      StringWriter o3 = new StringWriter();
+      int code3 =
+          Main.run(
+              new String[] {"inspect", "--at", "2025-08-01", out.toString()},
+              new PrintWriter(o3),
+              new PrintWriter(new StringWriter()));
+      assertThat(code3).isEqualTo(1);
+      assertThat(o3.toString()).contains("the bundle expired on 2025-07-31");
     }
   }
 
@@ -201,8 +209,39 @@ class BuildCommandTest {
     try (UpstreamSim sim =
         UpstreamSim.start(UpstreamSim.tree("2025-06-16"), "--corrupt", "authrootstl.cab")) {
       Run r = build(sim.url(), dir.resolve("b.tar.gz"), "2025-07-01");
-      assertThat(r.code()).isEqualTo(1);
+      // A cabinet that does not parse is malformed input, as inspect says of the same bytes.
+      assertThat(r.code()).isEqualTo(3);
       assertThat(r.err()).contains("authrootstl.cab").contains("failed verification");
+    }
+  }
+
+  @Test
+  void aListWithABadSignatureLeavesNothingInTheCache(@TempDir Path dir) throws Exception {
+    Path up = dir.resolve("up");
+    Files.createDirectories(up);
+    try (var s = Files.list(UpstreamSim.tree("2025-06-16"))) {
+      for (Path p : s.toList()) {
+        Files.copy(p, up.resolve(p.getFileName()));
+      }
+    }
+    byte[] stl = Files.readAllBytes(UpstreamSim.tree("2025-06-16").resolve("authroot.stl"));
+    // A friendly name changed: the list still parses, but its digest no longer matches.
+    int at =
+        dev.trustbundle.testing.Bytes.indexOf(
+            stl, "DigiCert Global Root G2".getBytes(java.nio.charset.StandardCharsets.UTF_16LE));
+    stl[at] = 'E';
+    Files.delete(up.resolve("authrootstl.cab"));
+    Files.write(
+        up.resolve("authrootstl.cab"),
+        new dev.trustbundle.testing.CabBuilder().add("authroot.stl", stl).build());
+    try (UpstreamSim sim = UpstreamSim.start(up)) {
+      Path cache = dir.resolve("cache");
+      Run r = build(sim.url(), dir.resolve("b.tar.gz"), "2025-07-01", "--cache", cache.toString());
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err()).contains("messageDigest does not match");
+      try (var s = Files.list(cache)) {
+        assertThat(s).isEmpty();
+      }
     }
   }
 
@@ -248,6 +287,66 @@ class BuildCommandTest {
   }
 
   @Test
+  void previousMustBeIntactFromThisPublisherAndNotNewer(@TempDir Path dir) throws Exception {
+    Path newer = dir.resolve("newer.tar.gz");
+    try (UpstreamSim sim = UpstreamSim.start(UpstreamSim.tree("2025-08-26"))) {
+      assertThat(build(sim.url(), newer, "2025-09-01").code()).isZero();
+    }
+    try (UpstreamSim sim = UpstreamSim.start(UpstreamSim.tree("2025-06-16"))) {
+      // An older upstream list than the previous bundle's is a rollback.
+      Run back =
+          build(sim.url(), dir.resolve("x.tar.gz"), "2025-09-02", "--previous", newer.toString());
+      assertThat(back.code()).isEqualTo(1);
+      assertThat(back.err()).contains("refusing a rollback");
+      // A damaged previous bundle is refused.
+      SortedMap<String, byte[]> files = new java.util.TreeMap<>(read(newer));
+      files.put("mirror/authrootseq.txt", "0".getBytes());
+      Path damaged = dir.resolve("damaged.tar.gz");
+      try (var os = Files.newOutputStream(damaged)) {
+        BundleArchive.write(files, os);
+      }
+      Run bad =
+          build(sim.url(), dir.resolve("y.tar.gz"), "2025-09-02", "--previous", damaged.toString());
+      assertThat(bad.code()).isEqualTo(1);
+      assertThat(bad.err()).contains("is damaged").contains("mirror/authrootseq.txt");
+      // One from another publisher is named as such.
+      SigningKey other =
+          Keys.generate(
+              Keys.Algorithm.EC_P256,
+              "CN=Test Publisher",
+              Instant.parse("2025-01-01T00:00:00Z"),
+              Duration.ofDays(3650));
+      SortedMap<String, byte[]> resigned = new java.util.TreeMap<>(read(newer));
+      resigned.put(
+          "manifest.json.p7s", ManifestSignature.sign(resigned.get("manifest.json"), other));
+      Path foreign = dir.resolve("foreign.tar.gz");
+      try (var os = Files.newOutputStream(foreign)) {
+        BundleArchive.write(resigned, os);
+      }
+      Run f =
+          build(sim.url(), dir.resolve("z.tar.gz"), "2025-09-02", "--previous", foreign.toString());
+      assertThat(f.code()).isEqualTo(2);
+      assertThat(f.err()).contains("signed by another publisher");
+      assertThat(dir.resolve("x.tar.gz")).doesNotExist();
+    }
+  }
+
+  @Test
+  void refusesAnExpiredPublisherAndAcceptsProxyUrls(@TempDir Path dir) throws Exception {
+    UpstreamSim.require();
+    Run expired =
+        build(UpstreamSim.tree("2025-06-16").toString(), dir.resolve("b.tar.gz"), "2040-01-01");
+    assertThat(expired.code()).isEqualTo(2);
+    assertThat(expired.err()).contains("publisher certificate expired");
+    Run proxy = build("http://x.invalid/", dir.resolve("c.tar.gz"), "2025-07-01", "--proxy", "bad");
+    assertThat(proxy.code()).isEqualTo(2);
+    assertThat(proxy.err()).contains("--proxy bad is not HOST:PORT");
+    Run out = build("http://x.invalid/", dir, "2025-07-01");
+    assertThat(out.code()).isEqualTo(2);
+    assertThat(out.err()).contains("must name a file");
+  }
+
+  @Test
   void exitsFourWhenTheUpstreamCannotBeReached(@TempDir Path dir) throws Exception {
     int port;
     try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -261,7 +360,10 @@ class BuildCommandTest {
             "--retries",
             "1");
     assertThat(r.code()).isEqualTo(4);
-    assertThat(r.err()).contains("failed after 2 attempts").doesNotContain("\tat ");
+    assertThat(r.err())
+        .contains("failed after 2 attempts")
+        .contains("connection refused")
+        .doesNotContain("\tat ");
   }
 
   @Test

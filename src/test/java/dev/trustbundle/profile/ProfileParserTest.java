@@ -75,6 +75,11 @@ class ProfileParserTest {
     assertThatThrownBy(() -> parse("name: x\ncrls:\n  - from: aia\n"))
         .hasMessageContaining("from must be 'cdp'");
     assertThatThrownBy(() -> parse("name: [unclosed\n")).isInstanceOf(ProfileException.class);
-    assertThatThrownBy(() -> parse("")).isInstanceOf(ProfileException.class);
+    assertThatThrownBy(() -> parse("")).hasMessageContaining("empty");
+    assertThatThrownBy(() -> parse("name: x\nname: y\n"))
+        .isInstanceOf(ProfileException.class)
+        .hasMessageContaining("name");
+    assertThatThrownBy(() -> parse("name: x\nvalidity-days: many\n"))
+        .hasMessageContaining("'validity-days' has the wrong type");
   }
 }

@@ -1,0 +1,41 @@
+package dev.trustbundle.bundle;
+
+import dev.trustbundle.ctl.Hex;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Checks an archive's files against its manifest: each present with its size and SHA-256. */
+public final class BundleContents {
+  private BundleContents() {}
+
+  /**
+   * Everything that does not match, empty when the archive holds exactly the manifest's files.
+   *
+   * @param m the manifest
+   * @param files the archive's entries
+   */
+  public static List<String> problems(Manifest m, Map<String, byte[]> files) {
+    List<String> problems = new ArrayList<>();
+    Set<String> listed = new HashSet<>();
+    for (Manifest.FileInfo f : m.files()) {
+      listed.add(f.path());
+      byte[] b = files.get(f.path());
+      if (b == null) {
+        problems.add(f.path() + " is in the manifest but not in the archive");
+      } else if (b.length != f.size() || !Hex.sha256(b).equals(f.sha256())) {
+        problems.add(f.path() + " does not match its manifest entry (size or SHA-256)");
+      }
+    }
+    for (String name : files.keySet()) {
+      if (!listed.contains(name)
+          && !name.equals("manifest.json")
+          && !name.equals("manifest.json.p7s")) {
+        problems.add(name + " is in the archive but not in the manifest");
+      }
+    }
+    return problems;
+  }
+}
