@@ -219,6 +219,15 @@ public final class BundleBuilder {
     }
     SigningKey key = keySource.get();
     Instant certEnd = key.certificate().getNotAfter().toInstant();
+    Instant certStart = key.certificate().getNotBefore().toInstant();
+    if (certStart.isAfter(now)) {
+      throw new UsageException(
+          "the publisher certificate is valid only from "
+              + certStart
+              + ", after the build time "
+              + now
+              + "; check --at and the clock (bundles it signed would be refused on import)");
+    }
     if (certEnd.isBefore(now)) {
       throw new UsageException(
           "the publisher certificate expired on "

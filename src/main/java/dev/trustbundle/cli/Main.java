@@ -21,6 +21,10 @@ import picocli.CommandLine.ScopeType;
       InspectCommand.class,
       KeygenCommand.class,
       BuildCommand.class,
+      VerifyCommand.class,
+      ImportCommand.class,
+      StatusCommand.class,
+      RollbackCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,0 +1,249 @@
+package dev.trustbundle.bundle;
+
+import dev.trustbundle.cab.CabReader;
+import dev.trustbundle.cab.Cabinet;
+import dev.trustbundle.ctl.Certificates;
+import dev.trustbundle.ctl.Ctl;
+import dev.trustbundle.ctl.CtlKind;
+import dev.trustbundle.ctl.CtlParser;
+import dev.trustbundle.ctl.Hex;
+import dev.trustbundle.ctl.SignedCtl;
+import dev.trustbundle.error.MalformedInputException;
+import dev.trustbundle.error.VerificationException;
+import dev.trustbundle.verify.AnchorSource;
+import dev.trustbundle.verify.CtlVerification;
+import dev.trustbundle.verify.CtlVerifier;
+import dev.trustbundle.verify.Issuers;
+import dev.trustbundle.verify.RootCheck;
+import dev.trustbundle.verify.TrustAnchors;
+import dev.trustbundle.verify.VerifyOptions;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.SortedMap;
+
+/**
+ * Verifies a bundle on the disconnected side, trusting nothing in it until checked: the manifest
+ * signature against the trusted publisher (its certificate, or a CA that issued it), every file
+ * against the manifest (and no unlisted file), every list again against the pinned Microsoft roots,
+ * every root against its list entry, and the bundle's expiry.
+ */
+public final class BundleVerifier {
+  private final List<X509Certificate> trusted;
+  private final TrustAnchors anchors;
+  private final VerifyOptions options;
+
+  /**
+   * A verifier.
+   *
+   * @param trusted the publisher certificates (or CAs that issue them) to trust
+   * @param anchors the pinned roots Microsoft's lists must chain to
+   * @param options list verification options
+   */
+  public BundleVerifier(
+      List<X509Certificate> trusted, TrustAnchors anchors, VerifyOptions options) {
+    if (trusted.isEmpty()) {
+      throw new IllegalArgumentException("at least one trusted publisher is needed");
+    }
+    this.trusted = List.copyOf(trusted);
+    this.anchors = anchors;
+    this.options = options;
+  }
+
+  /**
+   * The evidence of a verified bundle.
+   *
+   * @param manifest the manifest
+   * @param signer the publisher's subject
+   * @param filesVerified how many files matched the manifest
+   * @param lists one line per list: kind, sequence, thisUpdate, anchor
+   * @param warnings conditions worth attention (expired bundle allowed, old lists, ...)
+   */
+  public record Verified(
+      Manifest manifest,
+      String signer,
+      int filesVerified,
+      List<String> lists,
+      List<String> warnings) {
+    public Verified {
+      lists = List.copyOf(lists);
+      warnings = List.copyOf(warnings);
+    }
+  }
+
+  /**
+   * Verifies the entries of an archive read with {@link BundleArchive#read}.
+   *
+   * @param files the archive's entries
+   * @param now the evaluation time
+   * @param allowExpired accept an expired bundle, with a warning
+   * @throws VerificationException with the first reason the bundle cannot be trusted
+   * @throws MalformedInputException when the bundle is not a TrustBundle bundle
+   */
+  public Verified verify(SortedMap<String, byte[]> files, Instant now, boolean allowExpired) {
+    byte[] manifestBytes = files.get("manifest.json");
+    byte[] p7s = files.get("manifest.json.p7s");
+    if (manifestBytes == null || p7s == null) {
+      throw new MalformedInputException(
+          "the archive has no "
+              + (manifestBytes == null ? "manifest.json" : "manifest.json.p7s")
+              + ": not a complete TrustBundle bundle");
+    }
+    X509Certificate signer = trustedSigner(p7s);
+    ManifestSignature.verify(manifestBytes, p7s, signer);
+    Manifest m = Json.read(manifestBytes);
+    List<String> warnings = new ArrayList<>();
+    try {
+      signer.checkValidity(Date.from(Instant.parse(m.created())));
+    } catch (java.security.GeneralSecurityException | RuntimeException e) {
+      throw new VerificationException(
+          "the publisher certificate "
+              + signer.getSubjectX500Principal().getName()
+              + " was not valid when the bundle was created ("
+              + m.created()
+              + ")");
+    }
+
+    List<String> problems = BundleContents.problems(m, files);
+    if (!problems.isEmpty()) {
+      throw new VerificationException(
+          "the bundle does not match its signed manifest: "
+              + problems.get(0)
+              + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : "")
+              + "; it was altered or damaged in transit, copy it again");
+    }
+
+    Instant expires = Instant.parse(m.expires());
+    if (expires.isBefore(now)) {
+      if (!allowExpired) {
+        throw new VerificationException(
+            "the bundle expired on "
+                + m.expires()
+                + "; build a new one, or pass --allow-expired to accept it knowingly");
+      }
+      warnings.add("the bundle expired on " + m.expires() + " (accepted with --allow-expired)");
+    }
+    if (Instant.parse(m.created()).isAfter(now.plusSeconds(600))) {
+      throw new VerificationException(
+          "the bundle claims to be created at " + m.created() + ", in the future; check the clock");
+    }
+
+    AnchorSource mirror =
+        sha1 -> Optional.ofNullable(files.get("mirror/" + sha1.toUpperCase(Locale.ROOT) + ".crt"));
+    CtlVerifier ctlVerifier = new CtlVerifier(anchors, mirror, options);
+    List<String> lists = new ArrayList<>();
+    Ctl authroot = null;
+    for (Manifest.ListInfo li : m.lists()) {
+      CtlKind kind =
+          Arrays.stream(CtlKind.values())
+              .filter(k -> k.label().equals(li.kind()))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new VerificationException("the manifest names an unknown list " + li.kind()));
+      SignedCtl list = parseCab(files.get(li.path()), kind, li.path());
+      CtlVerification v = ctlVerifier.verify(list, Optional.of(kind), Instant.parse(m.created()));
+      if (!v.valid()) {
+        throw new VerificationException(li.path() + ": " + String.join("; ", v.failures()));
+      }
+      String seq = list.ctl().sequenceNumber().map(s -> s.hex()).orElse("");
+      if (!seq.equals(li.sequenceNumber())) {
+        throw new VerificationException(
+            li.path() + " has sequence " + seq + " but the manifest says " + li.sequenceNumber());
+      }
+      lists.add(
+          kind.label()
+              + " "
+              + seq
+              + ", thisUpdate "
+              + list.ctl().thisUpdate()
+              + ", signed via "
+              + v.anchor().orElse("?"));
+      if (kind == CtlKind.AUTHROOT) {
+        authroot = list.ctl();
+      }
+    }
+    if (authroot == null) {
+      throw new VerificationException("the bundle carries no authroot list");
+    }
+    for (Manifest.FileInfo f : m.files()) {
+      if (f.role().equals("root")) {
+        String name = f.path().substring(f.path().lastIndexOf('/') + 1);
+        List<String> p = RootCheck.check(Optional.of(name), files.get(f.path()), authroot);
+        if (!p.isEmpty()) {
+          throw new VerificationException(f.path() + ": " + String.join("; ", p));
+        }
+      } else if (f.role().equals("removed-root")) {
+        String name = f.path().substring(f.path().lastIndexOf('/') + 1);
+        RootCheck.checkName(Optional.of(name), files.get(f.path()))
+            .ifPresent(
+                p -> {
+                  throw new VerificationException(f.path() + ": " + p);
+                });
+      }
+    }
+    return new Verified(
+        m, signer.getSubjectX500Principal().getName(), m.files().size(), lists, warnings);
+  }
+
+  /** The signature's certificate, if it is a trusted publisher or issued by one. */
+  private X509Certificate trustedSigner(byte[] p7s) {
+    List<X509Certificate> carried = ManifestSignature.certificates(p7s);
+    for (X509Certificate c : carried) {
+      for (X509Certificate t : trusted) {
+        if (Arrays.equals(c.getPublicKey().getEncoded(), t.getPublicKey().getEncoded())) {
+          return t;
+        }
+      }
+      if (Issuers.find(c, trusted).isPresent()) {
+        return c;
+      }
+    }
+    throw new VerificationException(
+        "the bundle is signed by "
+            + (carried.isEmpty()
+                ? "an unknown key"
+                : carried.get(0).getSubjectX500Principal().getName()
+                    + " (SHA-256 "
+                    + Hex.sha256(der(carried.get(0)))
+                    + ")")
+            + ", which is not the trusted publisher; check --trust");
+  }
+
+  private static byte[] der(X509Certificate c) {
+    try {
+      return c.getEncoded();
+    } catch (java.security.cert.CertificateEncodingException e) {
+      return new byte[0];
+    }
+  }
+
+  private static SignedCtl parseCab(byte[] cab, CtlKind kind, String path) {
+    if (cab == null) {
+      throw new VerificationException("the manifest lists " + path + " but the bundle lacks it");
+    }
+    try {
+      Cabinet c = CabReader.read(cab);
+      return CtlParser.parse(
+          c.entry(kind.stlName())
+              .orElseThrow(() -> new MalformedInputException("no " + kind.stlName() + " inside"))
+              .data());
+    } catch (MalformedInputException e) {
+      throw new VerificationException(path + ": " + e.getMessage());
+    }
+  }
+
+  /** Parses the trusted publisher file(s): PEM or DER certificates. */
+  public static List<X509Certificate> trustedFrom(byte[] data, String source) {
+    List<X509Certificate> out = new ArrayList<>();
+    for (byte[] der : Certificates.split(data, source)) {
+      out.add(Certificates.parse(der, source));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,114 @@
+package dev.trustbundle.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustbundle.bundle.Manifest;
+import dev.trustbundle.store.StateStore;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code trustbundle status}: what a state folder serves. */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = {
+      "Shows the active bundle, its lists and age, the versions kept, recent history."
+    },
+    footer = {"Exits 1 when there is no active bundle or it has expired."})
+final class StatusCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--state", required = true, paramLabel = "DIR", description = "State folder.")
+  Path state;
+
+  @Option(names = "--at", paramLabel = "TIME", description = "Evaluate as of this time.")
+  String at;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    if (!Files.isDirectory(state)) {
+      throw new dev.trustbundle.error.UsageException("--state " + state + " is not a folder");
+    }
+    Instant now = at != null ? Inputs.time(at) : Clock.systemUTC().instant();
+    StateStore store = new StateStore(state);
+    Optional<StateStore.Active> active = store.active();
+    List<Manifest> versions = store.versions();
+    List<JsonNode> history = store.history();
+    List<JsonNode> recent = history.subList(Math.max(0, history.size() - 10), history.size());
+    boolean expired =
+        active.map(a -> Instant.parse(a.manifest().expires()).isBefore(now)).orElse(true);
+    PrintWriter w = spec.commandLine().getOut();
+    if (json) {
+      ObjectMapper mapper = new ObjectMapper();
+      ObjectNode o = mapper.createObjectNode();
+      o.put("state", state.toString());
+      o.put("healthy", !expired);
+      active.ifPresent(
+          a -> {
+            ObjectNode n = o.putObject("active");
+            n.put("bundleId", a.id());
+            n.put("sequence", a.manifest().sequence());
+            n.put("created", a.manifest().created());
+            n.put("expires", a.manifest().expires());
+            n.put("activatedAt", a.activatedAt());
+            n.put(
+                "ageHours", Duration.between(Instant.parse(a.manifest().created()), now).toHours());
+            n.put("expired", expired);
+            n.set("lists", mapper.valueToTree(a.manifest().lists()));
+          });
+      o.set("versions", mapper.valueToTree(versions.stream().map(Manifest::bundleId).toList()));
+      o.set("history", mapper.valueToTree(recent));
+      w.println(o);
+    } else {
+      w.println("state " + state);
+      if (active.isEmpty()) {
+        w.println("  active       none: import a bundle first");
+      } else {
+        StateStore.Active a = active.get();
+        Manifest m = a.manifest();
+        w.printf(
+            "  %-12s %s, sequence %d, activated %s%n",
+            "active", a.id(), m.sequence(), a.activatedAt());
+        w.printf(
+            "  %-12s created %s (%d days ago), expires %s%s%n",
+            "age",
+            m.created(),
+            Duration.between(Instant.parse(m.created()), now).toDays(),
+            m.expires(),
+            expired ? " - EXPIRED: import a new bundle" : "");
+        for (Manifest.ListInfo l : m.lists()) {
+          w.printf(
+              "  %-12s %s %s, thisUpdate %s%n",
+              "list", l.kind(), l.sequenceNumber(), l.thisUpdate());
+        }
+      }
+      w.printf("  %-12s %s%n", "versions", versions.stream().map(Manifest::bundleId).toList());
+      for (JsonNode h : recent) {
+        w.printf(
+            "  %-12s %s %s %s%s%n",
+            "history",
+            h.path("time").asText(),
+            h.path("action").asText(),
+            h.path("bundleId").asText(h.path("file").asText("")),
+            h.has("reason") ? " (" + Main.oneLine(h.path("reason").asText()) + ")" : "");
+      }
+    }
+    w.flush();
+    return expired ? ExitCodes.INVALID : ExitCodes.OK;
+  }
+}
