@@ -25,6 +25,7 @@ import picocli.CommandLine.ScopeType;
       ImportCommand.class,
       StatusCommand.class,
       RollbackCommand.class,
+      ServeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,0 +1,78 @@
+package dev.trustbundle.serve;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Request counters in the Prometheus text format. */
+final class Metrics {
+  private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
+  private final LongAdder bytes = new LongAdder();
+  private final LongAdder notModified = new LongAdder();
+  private final LongAdder conditional = new LongAdder();
+  private final Clock clock;
+
+  Metrics(Clock clock) {
+    this.clock = clock;
+  }
+
+  void count(int status, String kind, long sent) {
+    requests.computeIfAbsent(status + "|" + kind, k -> new LongAdder()).increment();
+    bytes.add(sent);
+    if (status == 304) {
+      notModified.increment();
+    }
+    if (status == 304 || status == 200) {
+      conditional.increment();
+    }
+  }
+
+  String render(Snapshot snap) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("# HELP trustbundle_requests_total Requests answered, by status and file kind.\n");
+    sb.append("# TYPE trustbundle_requests_total counter\n");
+    for (Map.Entry<String, LongAdder> e : new TreeMap<>(requests).entrySet()) {
+      String[] k = e.getKey().split("\\|");
+      sb.append("trustbundle_requests_total{status=\"")
+          .append(k[0])
+          .append("\",kind=\"")
+          .append(k[1])
+          .append("\"} ")
+          .append(e.getValue().sum())
+          .append('\n');
+    }
+    sb.append("# HELP trustbundle_response_bytes_total Body bytes sent.\n");
+    sb.append("# TYPE trustbundle_response_bytes_total counter\n");
+    sb.append("trustbundle_response_bytes_total ").append(bytes.sum()).append('\n');
+    long all = conditional.sum();
+    sb.append("# HELP trustbundle_not_modified_ratio Share of file requests answered 304.\n");
+    sb.append("# TYPE trustbundle_not_modified_ratio gauge\n");
+    sb.append("trustbundle_not_modified_ratio ")
+        .append(all == 0 ? 0.0 : (double) notModified.sum() / all)
+        .append('\n');
+    if (snap != null) {
+      Instant created = Instant.parse(snap.manifest().created());
+      Instant expires = Instant.parse(snap.manifest().expires());
+      Instant now = clock.instant();
+      sb.append("# HELP trustbundle_bundle_age_seconds Age of the served bundle.\n");
+      sb.append("# TYPE trustbundle_bundle_age_seconds gauge\n");
+      sb.append("trustbundle_bundle_age_seconds ")
+          .append(Duration.between(created, now).toSeconds())
+          .append('\n');
+      sb.append(
+          "# HELP trustbundle_bundle_expires_in_seconds Time left before the bundle expires.\n");
+      sb.append("# TYPE trustbundle_bundle_expires_in_seconds gauge\n");
+      sb.append("trustbundle_bundle_expires_in_seconds ")
+          .append(Duration.between(now, expires).toSeconds())
+          .append('\n');
+      sb.append("# HELP trustbundle_bundle_sequence Sequence of the served bundle.\n");
+      sb.append("# TYPE trustbundle_bundle_sequence gauge\n");
+      sb.append("trustbundle_bundle_sequence ").append(snap.manifest().sequence()).append('\n');
+    }
+    return sb.toString();
+  }
+}

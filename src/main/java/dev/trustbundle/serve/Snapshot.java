@@ -1,0 +1,128 @@
+package dev.trustbundle.serve;
+
+import dev.trustbundle.bundle.Manifest;
+import dev.trustbundle.store.StateStore;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One version's files in memory, with the headers each is served with. Immutable: requests that
+ * start on a snapshot finish on it, whatever is activated meanwhile.
+ *
+ * @param id the bundle id
+ * @param manifest its manifest
+ * @param mirror mirror files by lower-case name
+ * @param byUrl CRLs and extra certificates by {@code host/path} of their original URL
+ * @param byTree CRLs by {@code host/path} of their place under {@code crl/}
+ */
+public record Snapshot(
+    String id,
+    Manifest manifest,
+    Map<String, Entry> mirror,
+    Map<String, Entry> byUrl,
+    Map<String, Entry> byTree) {
+
+  /**
+   * A file ready to serve.
+   *
+   * @param body read-only contents
+   * @param etag strong ETag from the manifest's SHA-256
+   * @param lastModified RFC 1123 date
+   * @param lastModifiedInstant the same, for comparisons
+   * @param contentType MIME type by kind
+   * @param kind for metrics: cab, crt, crl, txt, stl, sst, other
+   */
+  public record Entry(
+      ByteBuffer body,
+      String etag,
+      String lastModified,
+      Instant lastModifiedInstant,
+      String contentType,
+      String kind) {}
+
+  /** Loads the active version of a state folder. */
+  public static Snapshot load(StateStore.Active active) throws IOException {
+    Manifest m = active.manifest();
+    Map<String, Entry> mirror = new HashMap<>();
+    Map<String, Entry> byUrl = new HashMap<>();
+    Map<String, Entry> byTree = new HashMap<>();
+    Instant created = Instant.parse(m.created());
+    for (Manifest.FileInfo f : m.files()) {
+      Path p = active.path().resolve(f.path()).normalize();
+      if (!p.startsWith(active.path())) {
+        continue;
+      }
+      byte[] data = Files.readAllBytes(p);
+      Instant lm = created;
+      if (f.lastModified() != null) {
+        try {
+          lm = DateTimeFormatter.RFC_1123_DATE_TIME.parse(f.lastModified(), Instant::from);
+        } catch (RuntimeException e) {
+          lm = created;
+        }
+      }
+      lm = lm.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+      Entry e =
+          new Entry(
+              ByteBuffer.wrap(data).asReadOnlyBuffer(),
+              "\"" + f.sha256().toLowerCase(Locale.ROOT) + "\"",
+              DateTimeFormatter.RFC_1123_DATE_TIME.format(lm.atOffset(ZoneOffset.UTC)),
+              lm,
+              contentType(f.path()),
+              kind(f.path()));
+      if (f.path().startsWith("mirror/")) {
+        mirror.put(f.path().substring(7).toLowerCase(Locale.ROOT), e);
+      } else if (f.path().startsWith("crl/")) {
+        byTree.put(f.path().substring(4).toLowerCase(Locale.ROOT), e);
+      }
+      if (f.sourceUrl() != null && !f.path().startsWith("mirror/")) {
+        try {
+          URI u = new URI(f.sourceUrl());
+          if (u.getHost() != null && u.getRawPath() != null) {
+            byUrl.put((u.getHost() + u.getPath()).toLowerCase(Locale.ROOT), e);
+          }
+        } catch (java.net.URISyntaxException ex) {
+          // Not reachable by URL; still served under crl/.
+        }
+      }
+    }
+    return new Snapshot(active.id(), m, Map.copyOf(mirror), Map.copyOf(byUrl), Map.copyOf(byTree));
+  }
+
+  /** Content types of the client contract (issue 4; reference 1). */
+  static String contentType(String path) {
+    String p = path.toLowerCase(Locale.ROOT);
+    if (p.endsWith(".cab")) {
+      return "application/vnd.ms-cab-compressed";
+    }
+    if (p.endsWith(".crt") || p.endsWith(".cer")) {
+      return "application/pkix-cert";
+    }
+    if (p.endsWith(".crl")) {
+      return "application/pkix-crl";
+    }
+    if (p.endsWith(".txt")) {
+      return "text/plain";
+    }
+    return "application/octet-stream";
+  }
+
+  static String kind(String path) {
+    String p = path.toLowerCase(Locale.ROOT);
+    for (String k : new String[] {"cab", "crt", "crl", "txt", "stl", "sst"}) {
+      if (p.endsWith("." + k)) {
+        return k;
+      }
+    }
+    return "other";
+  }
+}

@@ -1,0 +1,239 @@
+package dev.trustbundle.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trustbundle.cli.Main;
+import dev.trustbundle.store.StateStore;
+import dev.trustbundle.testing.UpstreamSim;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The mirror against the Windows client contract, on 127.0.0.1. */
+class MirrorServerTest {
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  static Path state;
+  static Path one;
+  static Path two;
+  static Path trust;
+  static MirrorServer server;
+  static String base;
+
+  static int cli(String... args) {
+    return Main.run(args, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+  }
+
+  @BeforeAll
+  static void start(@TempDir Path dir) throws Exception {
+    UpstreamSim.require();
+    dev.trustbundle.cli.BuildCommandTestAccess.keys(dir.resolve("keys"));
+    trust = dir.resolve("publisher.crt");
+    Files.write(trust, dev.trustbundle.cli.BuildCommandTestAccess.certificate());
+    one = dir.resolve("one.tar.gz");
+    two = dir.resolve("two.tar.gz");
+    Instant now = Instant.now();
+    String at = now.toString();
+    assertThat(
+            dev.trustbundle.cli.BuildCommandTestAccess.build(
+                UpstreamSim.tree("2025-06-16").toString(), one, at))
+        .isZero();
+    assertThat(
+            dev.trustbundle.cli.BuildCommandTestAccess.build(
+                UpstreamSim.tree("2025-08-26").toString(), two, now.plusSeconds(5).toString()))
+        .isZero();
+    state = dir.resolve("state");
+    assertThat(
+            cli("import", one.toString(), "--state", state.toString(), "--trust", trust.toString()))
+        .isZero();
+    server =
+        new MirrorServer(
+            new StateStore(state),
+            new MirrorServer.Options(
+                Optional.of(new InetSocketAddress("127.0.0.1", 0)),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                List.of("/CTL"),
+                600,
+                Optional.empty(),
+                32),
+            Clock.systemUTC());
+    server.start();
+    base = server.urls().get(0).replace("0.0.0.0", "127.0.0.1");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  static HttpResponse<byte[]> get(String path, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path.replaceFirst("^/", "")));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** A raw request line, for spellings an HTTP client would normalise away. */
+  static String raw(String target) throws Exception {
+    URI u = URI.create(base);
+    try (Socket s = new Socket(u.getHost(), u.getPort())) {
+      s.getOutputStream()
+          .write(
+              ("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
+      String resp = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      return resp.substring(0, resp.indexOf("\r\n"));
+    }
+  }
+
+  @Test
+  void servesTheFilesAsWindowsClientsAskForThem() throws Exception {
+    HttpResponse<byte[]> cab = get("/authrootstl.cab?65a46256fe8dfaa0");
+    assertThat(cab.statusCode()).isEqualTo(200);
+    assertThat(cab.headers().firstValue("Content-Type"))
+        .contains("application/vnd.ms-cab-compressed");
+    // The body is exactly the file the manifest pins (its SHA-256 is the ETag).
+    assertThat("\"" + dev.trustbundle.ctl.Hex.sha256(cab.body()).toLowerCase() + "\"")
+        .isEqualTo(cab.headers().firstValue("ETag").orElseThrow());
+    assertThat(cab.headers().firstValue("Cache-Control")).contains("max-age=600");
+    assertThat(cab.headers().firstValue("Server")).isEmpty();
+    String g2 = "DF3C24F9BFD666761B268073FE06D1CC8D4F82A4.crt";
+    assertThat(get("/msdownload/update/v3/static/trustedr/en/" + g2).statusCode()).isEqualTo(200);
+    assertThat(get("/" + g2.toLowerCase()).headers().firstValue("Content-Type"))
+        .contains("application/pkix-cert");
+    assertThat(get("/CTL//authrootseq.txt").headers().firstValue("Content-Type"))
+        .contains("text/plain");
+    assertThat(new String(get("/authrootseq.txt").body())).matches("1401[0-9A-F]{14}");
+  }
+
+  @Test
+  void answersConditionalAndRangeRequests() throws Exception {
+    HttpResponse<byte[]> first = get("/authrootstl.cab");
+    String etag = first.headers().firstValue("ETag").orElseThrow();
+    String lm = first.headers().firstValue("Last-Modified").orElseThrow();
+    assertThat(etag).startsWith("\"").hasSize(66);
+    assertThat(get("/authrootstl.cab?x=1", "If-None-Match", etag).statusCode()).isEqualTo(304);
+    assertThat(get("/authrootstl.cab", "If-Modified-Since", lm).statusCode()).isEqualTo(304);
+    assertThat(get("/authrootstl.cab", "If-None-Match", "\"other\"").statusCode()).isEqualTo(200);
+    HttpResponse<byte[]> part = get("/authrootstl.cab", "Range", "bytes=10-19");
+    assertThat(part.statusCode()).isEqualTo(206);
+    assertThat(part.body()).hasSize(10);
+    assertThat(part.headers().firstValue("Content-Range"))
+        .contains("bytes 10-19/" + first.body().length);
+    assertThat(get("/authrootstl.cab", "Range", "bytes=999999-").statusCode()).isEqualTo(416);
+    assertThat(get("/authrootstl.cab", "Range", "bytes=-5").body()).hasSize(5);
+  }
+
+  @Test
+  void refusesOtherMethodsListingsAndTraversal() throws Exception {
+    HttpResponse<String> post =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "authrootstl.cab"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).isEqualTo(405);
+    assertThat(post.headers().firstValue("Allow")).contains("GET, HEAD");
+    assertThat(get("/").statusCode()).isEqualTo(404);
+    assertThat(get("/mirror/").statusCode()).isEqualTo(404);
+    for (String t :
+        List.of(
+            "/../../etc/passwd",
+            "/%2e%2e/%2e%2e/etc/passwd",
+            "/..%2f..%2fetc%2fpasswd",
+            "/..\\..\\etc\\passwd",
+            "/authrootstl.cab%00.txt",
+            "/%c0%ae%c0%ae/etc/passwd",
+            "/manifest.json",
+            "/versions/x",
+            "/crl/../active.json")) {
+      String status = raw(t);
+      assertThat(status).as(t).matches("HTTP/1.1 (400|404) .*");
+    }
+  }
+
+  @Test
+  void reportsHealthStatusAndMetrics() throws Exception {
+    assertThat(get("/healthz").statusCode()).isEqualTo(200);
+    HttpResponse<byte[]> status = get("/status");
+    assertThat(status.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
+    assertThat(new String(status.body())).contains("1401D").contains("Trust lists");
+    assertThat(new String(get("/status.json").body())).contains("\"healthy\":true");
+    get("/authrootstl.cab");
+    assertThat(new String(get("/metrics").body()))
+        .contains("trustbundle_requests_total{status=\"200\",kind=\"cab\"}")
+        .contains("trustbundle_bundle_age_seconds");
+  }
+
+  /** Imports a new version while clients hammer the server: no request fails, no restart. */
+  @Test
+  void picksUpANewImportUnderLoadWithoutAFailedRequest() throws Exception {
+    AtomicBoolean running = new AtomicBoolean(true);
+    AtomicInteger ok = new AtomicInteger();
+    AtomicInteger failed = new AtomicInteger();
+    List<Thread> clients = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Thread t =
+          new Thread(
+              () -> {
+                while (running.get()) {
+                  try {
+                    HttpResponse<byte[]> r = get("/authrootstl.cab");
+                    HttpResponse<byte[]> c = get("/authrootseq.txt");
+                    if (r.statusCode() == 200 && c.statusCode() == 200) {
+                      ok.incrementAndGet();
+                    } else {
+                      failed.incrementAndGet();
+                    }
+                  } catch (Exception e) {
+                    failed.incrementAndGet();
+                  }
+                }
+              });
+      t.start();
+      clients.add(t);
+    }
+    Thread.sleep(300);
+    assertThat(
+            cli("import", two.toString(), "--state", state.toString(), "--trust", trust.toString()))
+        .isZero();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!server.servedId().orElse("").equals(new StateStore(state).active().orElseThrow().id())
+        && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    Thread.sleep(300);
+    running.set(false);
+    for (Thread t : clients) {
+      t.join();
+    }
+    assertThat(failed.get()).isZero();
+    assertThat(ok.get()).isPositive();
+    assertThat(new String(get("/authrootseq.txt").body())).isEqualTo("1401DC16C38DC3B89E");
+  }
+}
