@@ -26,6 +26,7 @@ import picocli.CommandLine.ScopeType;
       StatusCommand.class,
       RollbackCommand.class,
       ServeCommand.class,
+      ExportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -71,9 +71,12 @@ public record Snapshot(
         }
       }
       lm = lm.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+      // Direct buffers go to the socket without a copy into Jetty's own direct buffers.
+      ByteBuffer direct = ByteBuffer.allocateDirect(data.length);
+      direct.put(data).flip();
       Entry e =
           new Entry(
-              ByteBuffer.wrap(data).asReadOnlyBuffer(),
+              direct.asReadOnlyBuffer(),
               "\"" + f.sha256().toLowerCase(Locale.ROOT) + "\"",
               DateTimeFormatter.RFC_1123_DATE_TIME.format(lm.atOffset(ZoneOffset.UTC)),
               lm,
