@@ -190,6 +190,57 @@ class MirrorServerTest {
         .contains("trustbundle_bundle_age_seconds");
   }
 
+  @Test
+  void servesHttpsWithAPkcs12KeyStore(@TempDir Path dir) throws Exception {
+    var key =
+        dev.trustbundle.bundle.Keys.generate(
+            dev.trustbundle.bundle.Keys.Algorithm.EC_P256,
+            "CN=127.0.0.1",
+            Instant.now(),
+            Duration.ofDays(2));
+    Path p12 = dir.resolve("tls.p12");
+    Files.write(p12, dev.trustbundle.bundle.Keys.toPkcs12(key, "tlspass".toCharArray()));
+    MirrorServer tls =
+        new MirrorServer(
+            new StateStore(state),
+            new MirrorServer.Options(
+                Optional.empty(),
+                Optional.of(new InetSocketAddress("127.0.0.1", 0)),
+                Optional.of(p12),
+                Optional.of("tlspass".toCharArray()),
+                List.of(),
+                600,
+                Optional.empty(),
+                16),
+            Clock.systemUTC());
+    tls.start();
+    try {
+      URI u = URI.create(tls.urls().get(0));
+      assertThat(u.getScheme()).isEqualTo("https");
+      // Trust exactly the generated certificate.
+      java.security.KeyStore ts = java.security.KeyStore.getInstance("PKCS12");
+      ts.load(null, null);
+      ts.setCertificateEntry("mirror", key.certificate());
+      javax.net.ssl.TrustManagerFactory tmf =
+          javax.net.ssl.TrustManagerFactory.getInstance(
+              javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(ts);
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(null, tmf.getTrustManagers(), null);
+      try (javax.net.ssl.SSLSocket s =
+          (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", u.getPort())) {
+        s.getOutputStream()
+            .write(
+                "HEAD /authrootstl.cab HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+        String resp = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertThat(resp).startsWith("HTTP/1.1 200").contains("application/vnd.ms-cab-compressed");
+      }
+    } finally {
+      tls.close();
+    }
+  }
+
   /** Imports a new version while clients hammer the server: no request fails, no restart. */
   @Test
   void picksUpANewImportUnderLoadWithoutAFailedRequest() throws Exception {
