@@ -86,14 +86,9 @@ public final class BundleVerifier {
    * @throws MalformedInputException when the bundle is not a TrustBundle bundle
    */
   public Verified verify(SortedMap<String, byte[]> files, Instant now, boolean allowExpired) {
-    byte[] manifestBytes = files.get("manifest.json");
-    byte[] p7s = files.get("manifest.json.p7s");
-    if (manifestBytes == null || p7s == null) {
-      throw new MalformedInputException(
-          "the archive has no "
-              + (manifestBytes == null ? "manifest.json" : "manifest.json.p7s")
-              + ": not a complete TrustBundle bundle");
-    }
+    BundleContents.Signed signed = BundleContents.signedManifest(files);
+    byte[] manifestBytes = signed.manifest();
+    byte[] p7s = signed.signature();
     X509Certificate signer = trustedSigner(p7s);
     ManifestSignature.verify(manifestBytes, p7s, signer);
     Manifest m = Json.read(manifestBytes);

@@ -6,7 +6,6 @@ import dev.trustbundle.error.VerificationException;
 import dev.trustbundle.store.StateStore;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
@@ -35,19 +34,7 @@ final class ImportCommand implements Callable<Integer> {
   @Option(names = "--state", required = true, paramLabel = "DIR", description = "State folder.")
   Path state;
 
-  @Option(
-      names = "--trust",
-      required = true,
-      paramLabel = "FILE",
-      description =
-          "The publisher certificate (publisher.crt), or a CA certificate that issued it.")
-  Path trust;
-
-  @Option(names = "--at", paramLabel = "TIME", description = "Evaluate as of this time.")
-  String at;
-
-  @Option(names = "--allow-expired", description = "Accept an expired bundle, with a warning.")
-  boolean allowExpired;
+  @picocli.CommandLine.Mixin TrustOptions trust;
 
   @Option(
       names = "--allow-downgrade",
@@ -61,21 +48,18 @@ final class ImportCommand implements Callable<Integer> {
       description = "Versions to keep (default: ${DEFAULT-VALUE}).")
   int keep;
 
-  @Option(names = "--json", description = "Print the evidence as JSON.")
-  boolean json;
-
   @Override
   public Integer call() {
     if (keep < 1 || keep > 1000) {
       throw new UsageException("--keep must be 1 to 1000");
     }
-    Instant now = at != null ? Inputs.time(at) : Clock.systemUTC().instant();
+    Instant now = trust.now();
     StateStore store = new StateStore(state);
-    BundleVerifier verifier = BundleFiles.verifier(trust);
+    BundleVerifier verifier = BundleFiles.verifier(trust.trust);
     SortedMap<String, byte[]> files = BundleFiles.read(bundle);
     BundleVerifier.Verified v;
     try {
-      v = verifier.verify(files, now, allowExpired);
+      v = verifier.verify(files, now, trust.allowExpired);
     } catch (VerificationException e) {
       refused(store, now, e.getMessage());
       throw e;
@@ -85,7 +69,7 @@ final class ImportCommand implements Callable<Integer> {
         spec.commandLine().getOut(),
         bundle.toString(),
         v,
-        json,
+        trust.json,
         v.manifest().bundleId()
             + (imported.downgrade() ? " (a deliberate downgrade, logged)" : "")
             + (imported.pruned() > 0 ? "; " + imported.pruned() + " old version(s) removed" : ""));

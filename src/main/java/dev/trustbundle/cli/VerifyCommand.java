@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustbundle.bundle.BundleVerifier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -30,29 +28,14 @@ final class VerifyCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "BUNDLE", description = "The bundle (.tar.gz).")
   Path bundle;
 
-  @Option(
-      names = "--trust",
-      required = true,
-      paramLabel = "FILE",
-      description =
-          "The publisher certificate (publisher.crt), or a CA certificate that issued it.")
-  Path trust;
-
-  @Option(names = "--at", paramLabel = "TIME", description = "Evaluate as of this time.")
-  String at;
-
-  @Option(names = "--allow-expired", description = "Accept an expired bundle, with a warning.")
-  boolean allowExpired;
-
-  @Option(names = "--json", description = "Print the evidence as JSON.")
-  boolean json;
+  @picocli.CommandLine.Mixin TrustOptions trust;
 
   @Override
   public Integer call() {
-    Instant now = at != null ? Inputs.time(at) : Clock.systemUTC().instant();
-    BundleVerifier verifier = BundleFiles.verifier(trust);
-    BundleVerifier.Verified v = verifier.verify(BundleFiles.read(bundle), now, allowExpired);
-    print(spec.commandLine().getOut(), bundle.toString(), v, json, null);
+    Instant now = trust.now();
+    BundleVerifier verifier = BundleFiles.verifier(trust.trust);
+    BundleVerifier.Verified v = verifier.verify(BundleFiles.read(bundle), now, trust.allowExpired);
+    print(spec.commandLine().getOut(), bundle.toString(), v, trust.json, null);
     return ExitCodes.OK;
   }
 

@@ -243,14 +243,9 @@ public final class Inspector {
         dev.trustbundle.bundle.BundleArchive.read(
             new java.io.ByteArrayInputStream(in.data()),
             dev.trustbundle.bundle.BundleArchive.Limits.DEFAULT);
-    byte[] manifestBytes = files.get("manifest.json");
-    byte[] p7s = files.get("manifest.json.p7s");
-    if (manifestBytes == null || p7s == null) {
-      throw new MalformedInputException(
-          "the archive has no "
-              + (manifestBytes == null ? "manifest.json" : "manifest.json.p7s")
-              + ": not a complete TrustBundle bundle");
-    }
+    var signed = dev.trustbundle.bundle.BundleContents.signedManifest(files);
+    byte[] manifestBytes = signed.manifest();
+    byte[] p7s = signed.signature();
     dev.trustbundle.bundle.Manifest m = dev.trustbundle.bundle.Json.read(manifestBytes);
     List<String> problems = new ArrayList<>();
     List<X509Certificate> certs = dev.trustbundle.bundle.ManifestSignature.certificates(p7s);
