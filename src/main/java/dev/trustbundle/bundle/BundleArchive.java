@@ -35,8 +35,15 @@ public final class BundleArchive {
    * @param maxTotalSize largest sum of file sizes (uncompressed)
    */
   public record Limits(int maxEntries, long maxEntrySize, long maxTotalSize) {
-    /** 20,000 entries, 64 MiB per entry, 512 MiB in all. */
-    public static final Limits DEFAULT = new Limits(20_000, 64L << 20, 512L << 20);
+    /**
+     * 20,000 entries, 64 MiB per entry, and in all 512 MiB or a third of the heap, whichever is
+     * less: the entries are held in memory, so a bomb must be refused before the heap runs out.
+     */
+    public static final Limits DEFAULT =
+        new Limits(
+            20_000,
+            64L << 20,
+            Math.max(16L << 20, Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 3)));
   }
 
   /** Writes entries (path to bytes) as a reproducible tar.gz. */
@@ -70,8 +77,19 @@ public final class BundleArchive {
   public static SortedMap<String, byte[]> read(InputStream in, Limits limits) {
     SortedMap<String, byte[]> out = new TreeMap<>();
     long total = 0;
-    try (TarArchiveInputStream tar =
-        new TarArchiveInputStream(new GzipCompressorInputStream(nonClosing(in)))) {
+    GzipCompressorInputStream gzip;
+    try {
+      // Concatenated mode: bytes after the first member must themselves be gzip, so junk appended
+      // to a bundle fails instead of being silently skipped.
+      gzip =
+          GzipCompressorInputStream.builder()
+              .setInputStream(nonClosing(in))
+              .setDecompressConcatenated(true)
+              .get();
+    } catch (IOException e) {
+      throw new MalformedInputException("the file is not a .tar.gz (" + e.getMessage() + ")");
+    }
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(gzip)) {
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
         String name = e.getName();
@@ -116,6 +134,23 @@ public final class BundleArchive {
           throw new MalformedInputException("truncated: the archive entry " + name + " is cut off");
         }
         out.put(name, buf.toByteArray());
+      }
+      // The tar end marker can come before the end of the gzip stream: read the rest, so that the
+      // gzip trailer (CRC-32 and length) is checked, and refuse anything after the gzip member.
+      byte[] sink = new byte[8192];
+      long rest = 0;
+      int n;
+      while ((n = gzip.read(sink)) >= 0) {
+        rest += n;
+        for (int i = 0; i < n; i++) {
+          if (sink[i] != 0) {
+            throw new MalformedInputException(
+                "the archive has data after its end; copy it again from the source");
+          }
+        }
+        if (rest > (1 << 20)) {
+          throw new MalformedInputException("the archive has more than 1 MiB after its end");
+        }
       }
     } catch (IOException | IllegalArgumentException e) {
       String why =

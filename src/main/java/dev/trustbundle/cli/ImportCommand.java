@@ -6,6 +6,7 @@ import dev.trustbundle.error.VerificationException;
 import dev.trustbundle.store.StateStore;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
@@ -56,12 +57,14 @@ final class ImportCommand implements Callable<Integer> {
     Instant now = trust.now();
     StateStore store = new StateStore(state);
     BundleVerifier verifier = BundleFiles.verifier(trust.trust);
-    SortedMap<String, byte[]> files = BundleFiles.read(bundle);
+    SortedMap<String, byte[]> files;
     BundleVerifier.Verified v;
     try {
+      files = BundleFiles.read(bundle);
       v = verifier.verify(files, now, trust.allowExpired);
-    } catch (VerificationException e) {
-      refused(store, now, e.getMessage());
+    } catch (VerificationException | dev.trustbundle.error.MalformedInputException e) {
+      // Every refused bundle is recorded, whatever made it unacceptable.
+      refused(store, e.getMessage());
       throw e;
     }
     StateStore.Imported imported = store.importBundle(files, v, allowDowngrade, keep, now);
@@ -77,9 +80,9 @@ final class ImportCommand implements Callable<Integer> {
   }
 
   /** Records a refused bundle in the history; the refusal itself is reported by the caller. */
-  private void refused(StateStore store, Instant now, String reason) {
+  private void refused(StateStore store, String reason) {
     var h = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
-    h.put("time", now.toString());
+    h.put("time", Clock.systemUTC().instant().toString());
     h.put("action", "refused");
     h.put("file", bundle.toString());
     h.put("reason", reason);

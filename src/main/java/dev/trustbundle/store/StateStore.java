@@ -50,6 +50,8 @@ public final class StateStore {
   private static final String TMP_PREFIX = ".incoming-";
 
   private final Path dir;
+  // History and activation times are real times, whatever --at evaluated the bundle at.
+  private final java.time.Clock clock = java.time.Clock.systemUTC();
 
   /** A store in {@code dir}, created if missing. */
   public StateStore(Path dir) {
@@ -168,7 +170,7 @@ public final class StateStore {
       Manifest m = evidence.manifest();
       String reason = rollbackReason(m);
       if (reason != null && !allowDowngrade) {
-        record("refused", m, evidence, now, reason);
+        record("refused", m, evidence, clock.instant(), reason, now);
         throw new VerificationException(
             reason + "; refusing a rollback (pass --allow-downgrade to roll back deliberately)");
       }
@@ -187,9 +189,10 @@ public final class StateStore {
         move(tmp, target);
         fsyncDir(dir.resolve("versions"));
       }
-      activate(m.bundleId(), now);
-      writeState(m, reason != null);
-      record(reason != null ? "downgrade" : "import", m, evidence, now, reason);
+      Instant at = clock.instant();
+      activate(m.bundleId(), at);
+      writeState(m);
+      record(reason != null ? "downgrade" : "import", m, evidence, at, reason, now);
       int pruned = prune(keep, m.bundleId());
       return new Imported(evidence, reason != null, pruned);
     } catch (IOException e) {
@@ -230,9 +233,9 @@ public final class StateStore {
                     () ->
                         new UsageException("there is no older version to roll back to in " + dir));
       }
-      activate(target.bundleId(), now);
+      activate(target.bundleId(), clock.instant());
       ObjectNode h = JSON.createObjectNode();
-      h.put("time", now.toString());
+      h.put("time", clock.instant().toString());
       h.put("action", "rollback");
       h.put("bundleId", target.bundleId());
       h.put("sequence", target.sequence());
@@ -274,28 +277,31 @@ public final class StateStore {
     return null;
   }
 
-  private void writeState(Manifest m, boolean downgrade) throws IOException {
+  /**
+   * Raises the rollback guard to this bundle; never lowers it, so that a deliberate downgrade does
+   * not open the way for other old bundles.
+   */
+  private void writeState(Manifest m) throws IOException {
     ObjectNode s = JSON.createObjectNode();
     Path statePath = dir.resolve("state.json");
     JsonNode old =
         Files.isRegularFile(statePath) ? JSON.readTree(Files.readAllBytes(statePath)) : null;
     long highest = m.sequence();
     String highestId = m.bundleId();
-    ObjectNode lists = s.putObject("lists");
-    if (old != null && !downgrade && old.path("highestSequence").asLong(highest) > highest) {
+    if (old != null && old.path("highestSequence").asLong(Long.MIN_VALUE) > highest) {
       highest = old.path("highestSequence").asLong();
       highestId = old.path("highestBundleId").asText("");
     }
+    ObjectNode lists = s.putObject("lists");
+    if (old != null) {
+      old.path("lists").properties().forEach(e -> lists.set(e.getKey(), e.getValue()));
+    }
     for (Manifest.ListInfo l : m.lists()) {
-      String seq = l.sequenceNumber();
-      if (old != null && !downgrade) {
-        String before = old.path("lists").path(l.kind()).asText(null);
-        if (before != null
-            && SequenceNumber.ofHex(before).compareTo(SequenceNumber.ofHex(seq)) > 0) {
-          seq = before;
-        }
+      String before = lists.path(l.kind()).asText(null);
+      if (before == null
+          || SequenceNumber.ofHex(l.sequenceNumber()).compareTo(SequenceNumber.ofHex(before)) > 0) {
+        lists.put(l.kind(), l.sequenceNumber());
       }
-      lists.put(l.kind(), seq);
     }
     s.put("highestSequence", highest);
     s.put("highestBundleId", highestId);
@@ -313,10 +319,18 @@ public final class StateStore {
   }
 
   private void record(
-      String action, Manifest m, BundleVerifier.Verified ev, Instant now, String reason)
+      String action,
+      Manifest m,
+      BundleVerifier.Verified ev,
+      Instant time,
+      String reason,
+      Instant at)
       throws IOException {
     ObjectNode h = JSON.createObjectNode();
-    h.put("time", now.toString());
+    h.put("time", time.toString());
+    if (!at.equals(time)) {
+      h.put("evaluatedAt", at.toString());
+    }
     h.put("action", action);
     h.put("bundleId", m.bundleId());
     h.put("sequence", m.sequence());
@@ -328,6 +342,7 @@ public final class StateStore {
     ev.lists().forEach(l::add);
     ArrayNode w = h.putArray("warnings");
     ev.warnings().forEach(w::add);
+    m.warnings().forEach(w::add);
     if (reason != null) {
       h.put("reason", reason);
     }
