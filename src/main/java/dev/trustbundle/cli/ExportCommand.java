@@ -47,7 +47,15 @@ final class ExportCommand implements Callable<Integer> {
   String format;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
+    try {
+      return export();
+    } catch (IOException e) {
+      throw new UsageException("--out " + out + " cannot be written: " + e.getMessage());
+    }
+  }
+
+  private Integer export() throws IOException {
     if (!format.matches("plain|iis|nginx")) {
       throw new UsageException("--format must be plain, iis or nginx, not " + format);
     }
@@ -77,12 +85,19 @@ final class ExportCommand implements Callable<Integer> {
       }
       String name = f.path().substring(7);
       Path src = active.path().resolve(f.path());
+      // Same time on every export of the same file, so that other servers' ETag and
+      // Last-Modified do not change and clients are not sent unchanged files again.
+      java.nio.file.attribute.FileTime mtime =
+          java.nio.file.attribute.FileTime.from(
+              java.time.Instant.parse(active.manifest().created()));
       Files.copy(src, tmp.resolve(name));
+      Files.setLastModifiedTime(tmp.resolve(name), mtime);
       files++;
       if (format.equals("nginx") && name.endsWith(".crt")) {
         String lower = name.toLowerCase(Locale.ROOT);
         if (!lower.equals(name)) {
           Files.copy(src, tmp.resolve(lower));
+          Files.setLastModifiedTime(tmp.resolve(lower), mtime);
         }
       }
     }
@@ -187,13 +202,14 @@ final class ExportCommand implements Callable<Integer> {
         autoindex off;
         add_header Cache-Control "max-age=3600";
         location ~ /\\. { deny all; }
+        location = /trustbundle-nginx.conf { return 404; }
         location / {
+            if ($request_method !~ ^(GET|HEAD)$) { add_header Allow "GET, HEAD" always; return 405; }
             root %s;
-            limit_except GET { deny all; }
         }
         location /msdownload/update/v3/static/trustedr/en/ {
+            if ($request_method !~ ^(GET|HEAD)$) { add_header Allow "GET, HEAD" always; return 405; }
             alias %s/;
-            limit_except GET { deny all; }
         }
         """
         .formatted(root.resolve("trustbundle-nginx.conf"), root, root);

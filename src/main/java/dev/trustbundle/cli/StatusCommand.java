@@ -66,8 +66,10 @@ final class StatusCommand implements Callable<Integer> {
             n.put("created", a.manifest().created());
             n.put("expires", a.manifest().expires());
             n.put("activatedAt", a.activatedAt());
+            n.put("ageDays", Duration.between(Instant.parse(a.manifest().created()), now).toDays());
             n.put(
-                "ageHours", Duration.between(Instant.parse(a.manifest().created()), now).toHours());
+                "expiresInDays",
+                Duration.between(now, Instant.parse(a.manifest().expires())).toDays());
             n.put("expired", expired);
             n.set("lists", mapper.valueToTree(a.manifest().lists()));
           });

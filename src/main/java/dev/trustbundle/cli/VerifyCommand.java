@@ -56,8 +56,9 @@ final class VerifyCommand implements Callable<Integer> {
       o.put("filesVerified", v.filesVerified());
       o.set("lists", mapper.valueToTree(v.lists()));
       o.set("warnings", mapper.valueToTree(v.warnings()));
+      o.set("notes", mapper.valueToTree(m.warnings()));
       if (activated != null) {
-        o.put("activated", activated);
+        o.put("activated", m.bundleId());
       }
       w.println(o);
     } else {

@@ -110,8 +110,14 @@ public final class MirrorServer implements AutoCloseable {
     o.accessLog()
         .ifPresent(
             f -> {
-              RequestLogWriter w = new RequestLogWriter(f.equals("-") ? null : f);
-              w.setAppend(true);
+              org.eclipse.jetty.server.RequestLog.Writer w;
+              if (f.equals("-")) {
+                w = line -> System.out.println(line);
+              } else {
+                RequestLogWriter file = new RequestLogWriter(f);
+                file.setAppend(true);
+                w = file;
+              }
               server.setRequestLog(new CustomRequestLog(w, CustomRequestLog.NCSA_FORMAT));
             });
     watcher =
@@ -138,10 +144,15 @@ public final class MirrorServer implements AutoCloseable {
     try {
       server.start();
     } catch (Exception e) {
+      close();
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      String lower = why.toLowerCase(java.util.Locale.ROOT);
+      if (lower.contains("keystore") || lower.contains("password") || lower.contains("pkcs12")) {
+        throw new UsageException(
+            "--tls-keystore cannot be opened: " + why + "; check the file and --tls-pass");
+      }
       throw new UsageException(
-          "cannot listen: "
-              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-              + " (is the port in use, or below 1024 without privileges?)");
+          "cannot listen: " + why + " (is the port in use, or below 1024 without privileges?)");
     }
     watcher.scheduleWithFixedDelay(this::reloadQuietly, 1, 1, TimeUnit.SECONDS);
   }
@@ -183,7 +194,10 @@ public final class MirrorServer implements AutoCloseable {
     for (ServerConnector c : connectors) {
       String scheme =
           c.getDefaultConnectionFactory() instanceof SslConnectionFactory ? "https" : "http";
-      String host = c.getHost() == null || c.getHost().equals("0.0.0.0") ? "0.0.0.0" : c.getHost();
+      String host = c.getHost() == null ? "0.0.0.0" : c.getHost();
+      if (host.contains(":")) {
+        host = "[" + host + "]";
+      }
       out.add(scheme + "://" + host + ":" + c.getLocalPort() + "/");
     }
     return out;
