@@ -31,8 +31,11 @@ public final class ExitCodes {
   private static java.util.Map<String, String> helpLines() {
     java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
     m.put(" 0", "success: everything verified");
-    m.put(" 1", "a signature, chain, pin or integrity check failed; missing upstream; a rollback");
-    m.put(" 2", "usage error: wrong flag or value, a missing or unreadable file");
+    m.put(
+        " 1",
+        "a check failed: signature, chain, pin, integrity, missing upstream, rollback, expiry");
+    m.put(
+        " 2", "usage: wrong flag or value, unreadable file, wrong passphrase or key, locked state");
     m.put(" 3", "malformed input: truncated, corrupt, wrong format, over a size limit");
     m.put(" 4", "network failure after retries (build)");
     m.put("70", "internal error: a bug; rerun with --verbose and report it");
