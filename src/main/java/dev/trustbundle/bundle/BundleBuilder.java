@@ -252,6 +252,11 @@ public final class BundleBuilder {
     if (req.roots() == RootsMode.ALL) {
       authroot.entries().forEach(e -> wanted.add(e.identifierHex()));
     }
+    // The pinned roots the lists chain to always travel with the bundle, so that the
+    // disconnected side can verify the lists again whatever --roots says.
+    for (Pin pin : req.anchors().pins()) {
+      pin.sha1().filter(s -> authroot.entry(s).isPresent()).ifPresent(wanted::add);
+    }
     Map<String, Profile.RootItem> profileCtlRoots = new LinkedHashMap<>();
     for (Profile.RootItem r : req.profile().roots()) {
       Optional<CtlEntry> entry = findEntry(authroot, r);

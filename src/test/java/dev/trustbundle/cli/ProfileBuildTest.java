@@ -12,6 +12,8 @@ import dev.trustbundle.testing.Fixtures;
 import dev.trustbundle.testing.TestPki;
 import dev.trustbundle.testing.UpstreamSim;
 import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,6 +136,64 @@ class ProfileBuildTest {
           .anyMatch(
               f -> f.role().equals("crl") && f.sourceUrl().equals("http://crl.test/test.crl"));
       assertThat(m.profile().name()).isEqualTo("test-cloud");
+    }
+    // Imported and served: the CRL answers at its original URL (by Host) and under /crl/.
+    Path trust = dir.resolve("publisher.crt");
+    Files.write(trust, BuildCommandTest.key.certificate().getEncoded());
+    Path state = dir.resolve("state");
+    StringWriter err = new StringWriter();
+    int imported =
+        Main.run(
+            new String[] {
+              "import",
+              dir.resolve("b.tar.gz").toString(),
+              "--state",
+              state.toString(),
+              "--trust",
+              trust.toString(),
+              "--at",
+              "2025-07-02"
+            },
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(err));
+    assertThat(imported).as(err.toString()).isZero();
+    try (dev.trustbundle.serve.MirrorServer server =
+        new dev.trustbundle.serve.MirrorServer(
+            new dev.trustbundle.store.StateStore(state),
+            new dev.trustbundle.serve.MirrorServer.Options(
+                java.util.Optional.of(new java.net.InetSocketAddress("127.0.0.1", 0)),
+                java.util.Optional.empty(),
+                java.util.Optional.empty(),
+                java.util.Optional.empty(),
+                java.util.List.of(),
+                60,
+                java.util.Optional.empty(),
+                16),
+            java.time.Clock.systemUTC())) {
+      server.start();
+      java.net.URI u = java.net.URI.create(server.urls().get(0));
+      for (String[] req :
+          new String[][] {
+            {"crl.test", "/test.crl"}, {"mirror.internal", "/crl/crl.test/test.crl"}
+          }) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", u.getPort())) {
+          s.getOutputStream()
+              .write(
+                  ("GET "
+                          + req[1]
+                          + " HTTP/1.1\r\nHost: "
+                          + req[0]
+                          + "\r\nConnection: close\r\n\r\n")
+                      .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          String resp =
+              new String(
+                  s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+          assertThat(resp)
+              .as(req[0] + req[1])
+              .startsWith("HTTP/1.1 200")
+              .contains("application/pkix-crl");
+        }
+      }
     }
   }
 
