@@ -27,7 +27,6 @@ import dev.trustbundle.verify.Pin;
 import dev.trustbundle.verify.RootCheck;
 import dev.trustbundle.verify.TrustAnchors;
 import dev.trustbundle.verify.VerifyOptions;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -1109,13 +1108,5 @@ public final class BundleBuilder {
     }
     Cabinet c = CabReader.read(cab);
     return CtlParser.parse(c.entry(kind.stlName()).orElse(c.entries().get(0)).data()).ctl();
-  }
-
-  static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] p : parts) {
-      out.writeBytes(p);
-    }
-    return out.toByteArray();
   }
 }
