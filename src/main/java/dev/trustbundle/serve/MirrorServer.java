@@ -103,6 +103,20 @@ public final class MirrorServer implements AutoCloseable {
             o.maxAge(),
             metrics,
             new StatusPages(store, clock));
+    // Requests Jetty refuses itself (ambiguous or malformed URIs: traversal attempts) get the
+    // same plain-text answer as ours and are counted in /metrics.
+    server.setErrorHandler(
+        (org.eclipse.jetty.server.Request.Handler)
+            (request, response, callback) -> {
+              int status = response.getStatus() >= 400 ? response.getStatus() : 400;
+              return handler.text(
+                  response,
+                  callback,
+                  status,
+                  "bad request\n",
+                  "other",
+                  request.getMethod().equals("HEAD"));
+            });
     GracefulHandler graceful = new GracefulHandler(handler);
     server.setHandler(graceful);
     server.setStopTimeout(10_000);

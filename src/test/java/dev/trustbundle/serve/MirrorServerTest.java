@@ -174,6 +174,8 @@ class MirrorServerTest {
       String status = raw(t);
       assertThat(status).as(t).matches("HTTP/1.1 (400|404) .*");
     }
+    // Jetty's own refusals are counted like ours.
+    assertThat(new String(get("/metrics").body())).contains("status=\"400\"");
   }
 
   @Test
