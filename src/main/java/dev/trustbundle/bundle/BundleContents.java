@@ -32,6 +32,12 @@ public final class BundleContents {
     return new Signed(manifest, p7s);
   }
 
+  /** Whether the archive holds this manifest entry's file with its size and SHA-256. */
+  public static boolean matches(Manifest.FileInfo f, Map<String, byte[]> files) {
+    byte[] b = files.get(f.path());
+    return b != null && b.length == f.size() && Hex.sha256(b).equals(f.sha256());
+  }
+
   /**
    * Everything that does not match, empty when the archive holds exactly the manifest's files.
    *
@@ -43,10 +49,9 @@ public final class BundleContents {
     Set<String> listed = new HashSet<>();
     for (Manifest.FileInfo f : m.files()) {
       listed.add(f.path());
-      byte[] b = files.get(f.path());
-      if (b == null) {
+      if (!files.containsKey(f.path())) {
         problems.add(f.path() + " is in the manifest but not in the archive");
-      } else if (b.length != f.size() || !Hex.sha256(b).equals(f.sha256())) {
+      } else if (!matches(f, files)) {
         problems.add(f.path() + " does not match its manifest entry (size or SHA-256)");
       }
     }

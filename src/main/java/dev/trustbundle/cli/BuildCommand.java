@@ -171,7 +171,7 @@ final class BuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Instant now = at != null ? Inputs.time(at) : Clock.systemUTC().instant();
+    Instant now = Inputs.now(at);
     if (concurrency < 1 || concurrency > 256) {
       throw new UsageException("--concurrency must be 1 to 256");
     }

@@ -4,9 +4,7 @@ import dev.trustbundle.bundle.BundleVerifier;
 import dev.trustbundle.error.UsageException;
 import dev.trustbundle.error.VerificationException;
 import dev.trustbundle.store.StateStore;
-import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
@@ -64,7 +62,7 @@ final class ImportCommand implements Callable<Integer> {
       v = verifier.verify(files, now, trust.allowExpired);
     } catch (VerificationException | dev.trustbundle.error.MalformedInputException e) {
       // Every refused bundle is recorded, whatever made it unacceptable.
-      refused(store, e.getMessage());
+      store.recordRefusal(bundle.toString(), e.getMessage());
       throw e;
     }
     StateStore.Imported imported = store.importBundle(files, v, allowDowngrade, keep, now);
@@ -77,19 +75,5 @@ final class ImportCommand implements Callable<Integer> {
             + (imported.downgrade() ? " (a deliberate downgrade, logged)" : "")
             + (imported.pruned() > 0 ? "; " + imported.pruned() + " old version(s) removed" : ""));
     return ExitCodes.OK;
-  }
-
-  /** Records a refused bundle in the history; the refusal itself is reported by the caller. */
-  private void refused(StateStore store, String reason) {
-    var h = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
-    h.put("time", Clock.systemUTC().instant().toString());
-    h.put("action", "refused");
-    h.put("file", bundle.toString());
-    h.put("reason", reason);
-    try {
-      store.append(h);
-    } catch (IOException e) {
-      // The refusal stands; only its record is lost.
-    }
   }
 }

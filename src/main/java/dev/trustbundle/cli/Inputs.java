@@ -45,6 +45,11 @@ final class Inputs {
     }
   }
 
+  /** The evaluation time: --at when given, else now; read once per run. */
+  static Instant now(String at) {
+    return at != null ? time(at) : java.time.Clock.systemUTC().instant();
+  }
+
   /** Parses --at: an ISO-8601 instant, a date-time with offset, or a date (midnight UTC). */
   static Instant time(String s) {
     try {

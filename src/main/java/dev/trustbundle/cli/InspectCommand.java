@@ -16,7 +16,6 @@ import dev.trustbundle.verify.VerifyOptions;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -97,7 +96,7 @@ final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Instant now = at != null ? Inputs.time(at) : Clock.systemUTC().instant();
+    Instant now = Inputs.now(at);
     if (maxAgeDays < 0) {
       throw new UsageException("--max-age must not be negative");
     }

@@ -4,7 +4,6 @@ import dev.trustbundle.bundle.Manifest;
 import dev.trustbundle.store.StateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,8 +33,7 @@ final class RollbackCommand implements Callable<Integer> {
     if (!Files.isDirectory(state)) {
       throw new dev.trustbundle.error.UsageException("--state " + state + " is not a folder");
     }
-    Manifest m =
-        new StateStore(state).rollback(Optional.ofNullable(to), Clock.systemUTC().instant());
+    Manifest m = new StateStore(state).rollback(Optional.ofNullable(to));
     spec.commandLine()
         .getOut()
         .println("activated " + m.bundleId() + " (sequence " + m.sequence() + ")");

@@ -8,7 +8,6 @@ import dev.trustbundle.store.StateStore;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -44,7 +43,7 @@ final class StatusCommand implements Callable<Integer> {
     if (!Files.isDirectory(state)) {
       throw new dev.trustbundle.error.UsageException("--state " + state + " is not a folder");
     }
-    Instant now = at != null ? Inputs.time(at) : Clock.systemUTC().instant();
+    Instant now = Inputs.now(at);
     StateStore store = new StateStore(state);
     Optional<StateStore.Active> active = store.active();
     List<Manifest> versions = store.versions();

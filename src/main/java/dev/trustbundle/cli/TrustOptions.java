@@ -1,7 +1,6 @@
 package dev.trustbundle.cli;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import picocli.CommandLine.Option;
 
@@ -25,6 +24,6 @@ final class TrustOptions {
   boolean json;
 
   Instant now() {
-    return at != null ? Inputs.time(at) : Clock.systemUTC().instant();
+    return Inputs.now(at);
   }
 }

@@ -265,11 +265,10 @@ public final class Inspector {
     List<String> contentProblems = dev.trustbundle.bundle.BundleContents.problems(m, files);
     problems.addAll(contentProblems);
     int verified =
-        m.files().size()
-            - (int)
-                contentProblems.stream()
-                    .filter(p -> p.contains("manifest entry") || p.contains("not in the archive"))
-                    .count();
+        (int)
+            m.files().stream()
+                .filter(f -> dev.trustbundle.bundle.BundleContents.matches(f, files))
+                .count();
     Instant expires = Instant.parse(m.expires());
     if (expires.isBefore(now)) {
       problems.add("the bundle expired on " + m.expires() + "; build a new one");

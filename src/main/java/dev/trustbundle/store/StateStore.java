@@ -201,7 +201,7 @@ public final class StateStore {
   }
 
   /** Makes an existing version active again; with no id, the one before the active one. */
-  public Manifest rollback(Optional<String> id, Instant now) {
+  public Manifest rollback(Optional<String> id) {
     try (Lock lock = lock()) {
       lock.ensureHeld();
       cleanLeftovers();
@@ -349,8 +349,25 @@ public final class StateStore {
     append(h);
   }
 
+  /**
+   * Records a bundle refused before it could be read or verified; the refusal itself is reported by
+   * the caller. A history that cannot be written does not change the refusal.
+   */
+  public void recordRefusal(String file, String reason) {
+    ObjectNode h = JSON.createObjectNode();
+    h.put("time", clock.instant().toString());
+    h.put("action", "refused");
+    h.put("file", file);
+    h.put("reason", reason);
+    try {
+      append(h);
+    } catch (IOException e) {
+      // The refusal stands; only its record is lost.
+    }
+  }
+
   /** Appends one line to the history and syncs it. */
-  public void append(ObjectNode entry) throws IOException {
+  private void append(ObjectNode entry) throws IOException {
     byte[] line = (JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
     try (FileChannel ch =
         FileChannel.open(
