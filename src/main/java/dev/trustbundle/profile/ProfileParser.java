@@ -29,6 +29,18 @@ public final class ProfileParser {
 
   private ProfileParser() {}
 
+  /**
+   * Loads the YAML parser's classes on a spare thread, so that the first real profile does not wait
+   * for them; a command line calls this first thing.
+   */
+  public static void prewarm() {
+    try {
+      YAML.readValue("name: warm-up\n", RawProfile.class);
+    } catch (java.io.IOException | RuntimeException e) {
+      // Only a warm-up.
+    }
+  }
+
   // Raw shapes, as written in YAML; validated into Profile below.
   static final class RawProfile {
     @JsonProperty(required = true)

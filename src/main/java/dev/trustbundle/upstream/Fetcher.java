@@ -39,6 +39,7 @@ public final class Fetcher implements AutoCloseable {
   private final Clock clock;
   private final HttpClient http;
   private final ExecutorService pool;
+  private final ThreadGroup clientThreads = new ThreadGroup("trustbundle-http");
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong notModified = new AtomicLong();
@@ -58,7 +59,54 @@ public final class Fetcher implements AutoCloseable {
             // Not the fetch pool: send() blocks pool threads while the client needs its own.
             .followRedirects(HttpClient.Redirect.NORMAL);
     options.proxy().ifPresent(p -> b.proxy(ProxySelector.of(p)));
-    this.http = b.build();
+    this.http = buildInOwnGroup(b, clientThreads);
+  }
+
+  /**
+   * The client's selector thread is created by the thread that builds the client, in that thread's
+   * group; building it in a group of our own lets {@link #close()} find that thread and stop it.
+   * Java 17's client has no close(), and a selector thread left waiting in native code holds JVM
+   * exit back by 300 ms (HotSpot waits for threads in native before it exits).
+   */
+  private static HttpClient buildInOwnGroup(HttpClient.Builder b, ThreadGroup group) {
+    HttpClient[] built = new HttpClient[1];
+    RuntimeException[] failed = new RuntimeException[1];
+    Thread t =
+        new Thread(
+            group,
+            () -> {
+              try {
+                built[0] = b.build();
+              } catch (RuntimeException e) {
+                failed[0] = e;
+              }
+            },
+            "trustbundle-http-init");
+    t.setDaemon(true);
+    t.start();
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating the HTTP client", e);
+    }
+    if (failed[0] != null) {
+      throw failed[0];
+    }
+    return built[0];
+  }
+
+  /**
+   * Loads the TLS and HTTP client classes and the default TLS context on a spare thread, so that a
+   * later {@code new Fetcher(...)} does not wait for them; a command line calls this first thing.
+   */
+  public static void prewarm() {
+    try {
+      javax.net.ssl.SSLContext.getDefault();
+      HttpRequest.newBuilder(URI.create("http://127.0.0.1/")).GET().build();
+    } catch (java.security.NoSuchAlgorithmException | RuntimeException e) {
+      // Only a warm-up: the real client reports its own errors.
+    }
   }
 
   private static java.util.concurrent.ThreadFactory daemonThreads() {
@@ -265,5 +313,20 @@ public final class Fetcher implements AutoCloseable {
   @Override
   public void close() {
     pool.shutdownNow();
+    // Stop the client's selector thread (see buildInOwnGroup): an interrupt wakes its select()
+    // and ends its loop, which closes the client's connections.
+    Thread[] threads = new Thread[8];
+    int n = clientThreads.enumerate(threads);
+    for (int i = 0; i < n; i++) {
+      threads[i].interrupt();
+    }
+    for (int i = 0; i < n; i++) {
+      try {
+        threads[i].join(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 }
