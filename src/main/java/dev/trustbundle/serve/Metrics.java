@@ -15,9 +15,11 @@ final class Metrics {
   private final LongAdder notModified = new LongAdder();
   private final LongAdder conditional = new LongAdder();
   private final Clock clock;
+  private final java.util.function.LongSupplier slowClientsDropped;
 
-  Metrics(Clock clock) {
+  Metrics(Clock clock, java.util.function.LongSupplier slowClientsDropped) {
     this.clock = clock;
+    this.slowClientsDropped = slowClientsDropped;
   }
 
   void count(int status, String kind, long sent) {
@@ -48,6 +50,13 @@ final class Metrics {
     sb.append("# HELP trustbundle_response_bytes_total Body bytes sent.\n");
     sb.append("# TYPE trustbundle_response_bytes_total counter\n");
     sb.append("trustbundle_response_bytes_total ").append(bytes.sum()).append('\n');
+    sb.append(
+        "# HELP trustbundle_slow_clients_dropped_total Connections closed for not sending a"
+            + " request's headers in time.\n");
+    sb.append("# TYPE trustbundle_slow_clients_dropped_total counter\n");
+    sb.append("trustbundle_slow_clients_dropped_total ")
+        .append(slowClientsDropped.getAsLong())
+        .append('\n');
     long all = conditional.sum();
     sb.append("# HELP trustbundle_not_modified_ratio Share of file requests answered 304.\n");
     sb.append("# TYPE trustbundle_not_modified_ratio gauge\n");

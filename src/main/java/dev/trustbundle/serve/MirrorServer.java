@@ -54,6 +54,11 @@ public final class MirrorServer implements AutoCloseable {
   private final ScheduledExecutorService watcher;
   private final List<ServerConnector> connectors = new ArrayList<>();
 
+  /** How long a new connection may take to send its first request's headers. */
+  static final long HEADER_TIMEOUT_MILLIS = 10_000;
+
+  private final SlowClientGuard slowClients = new SlowClientGuard(HEADER_TIMEOUT_MILLIS);
+
   public MirrorServer(StateStore store, Options o, Clock clock) {
     this.store = store;
     QueuedThreadPool pool =
@@ -95,7 +100,7 @@ public final class MirrorServer implements AutoCloseable {
       String n = ("/" + p + "/").replaceAll("/{2,}", "/").toLowerCase(java.util.Locale.ROOT);
       prefixes.add(n);
     }
-    Metrics metrics = new Metrics(clock);
+    Metrics metrics = new Metrics(clock, slowClients::dropped);
     MirrorHandler handler =
         new MirrorHandler(
             current::get,
@@ -148,6 +153,7 @@ public final class MirrorServer implements AutoCloseable {
     c.setPort(a.getPort());
     c.setIdleTimeout(30_000);
     c.setAcceptQueueSize(1024);
+    c.addBean(slowClients);
     server.addConnector(c);
     connectors.add(c);
   }
@@ -169,6 +175,8 @@ public final class MirrorServer implements AutoCloseable {
           "cannot listen: " + why + " (is the port in use, or below 1024 without privileges?)");
     }
     watcher.scheduleWithFixedDelay(this::reloadQuietly, 1, 1, TimeUnit.SECONDS);
+    watcher.scheduleWithFixedDelay(
+        () -> slowClients.sweep(System.currentTimeMillis()), 1, 1, TimeUnit.SECONDS);
   }
 
   /** Swaps in the active version if it changed. */
@@ -195,6 +203,11 @@ public final class MirrorServer implements AutoCloseable {
     } catch (RuntimeException e) {
       // Keep serving the current version; the next tick retries.
     }
+  }
+
+  /** The slow-client guard, for tests. */
+  SlowClientGuard slowClients() {
+    return slowClients;
   }
 
   /** The active bundle id being served. */

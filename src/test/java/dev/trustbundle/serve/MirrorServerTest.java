@@ -289,4 +289,66 @@ class MirrorServerTest {
     assertThat(ok.get()).isPositive();
     assertThat(new String(get("/authrootseq.txt").body())).isEqualTo("1401DC16C38DC3B89E");
   }
+
+  /**
+   * Hundreds of connections trickling header bytes (slowloris) hold no threads: normal clients are
+   * answered all the while (the bound below is a liveness bound, not a speed target).
+   */
+  @Test
+  void slowClientsDoNotStarveNormalClients() throws Exception {
+    URI u = URI.create(base);
+    List<Socket> slow = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 300; i++) {
+        Socket s = new Socket(u.getHost(), u.getPort());
+        s.getOutputStream()
+            .write(
+                "GET /authrootstl.cab HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+        slow.add(s);
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      for (int round = 0; round < 20; round++) {
+        for (Socket s : slow) {
+          try {
+            s.getOutputStream().write('X');
+          } catch (java.io.IOException e) {
+            // Closed by the header timeout on a slow machine: that is the guard working.
+          }
+        }
+        for (int i = 0; i < 5; i++) {
+          HttpResponse<byte[]> r = get("/authrootstl.cab");
+          assertThat(r.statusCode()).isEqualTo(200);
+        }
+        assertThat(System.nanoTime()).isLessThan(deadline);
+      }
+    } finally {
+      for (Socket s : slow) {
+        s.close();
+      }
+    }
+  }
+
+  /** A connection that does not finish its first request's headers in time is closed. */
+  @Test
+  void closesConnectionsThatSendHeadersTooSlowly() throws Exception {
+    URI u = URI.create(base);
+    long before = server.slowClients().dropped();
+    try (Socket s = new Socket(u.getHost(), u.getPort())) {
+      s.getOutputStream()
+          .write("GET /authrootstl.cab HTTP/1.1\r\nHo".getBytes(StandardCharsets.US_ASCII));
+      s.setSoTimeout(20_000);
+      // The guard sweeps every second; act as if the header timeout had passed.
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (server.slowClients().dropped() == before && System.nanoTime() < deadline) {
+        server
+            .slowClients()
+            .sweep(System.currentTimeMillis() + MirrorServer.HEADER_TIMEOUT_MILLIS + 1);
+        Thread.sleep(50);
+      }
+      assertThat(s.getInputStream().read()).isEqualTo(-1);
+    }
+    assertThat(server.slowClients().dropped()).isGreaterThan(before);
+    assertThat(new String(get("/metrics").body(), StandardCharsets.UTF_8))
+        .containsPattern("trustbundle_slow_clients_dropped_total [1-9]");
+  }
 }
