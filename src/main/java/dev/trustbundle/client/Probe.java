@@ -147,15 +147,7 @@ public final class Probe {
       // Is it the query string? Clients always add one unless Flags 0x4 is set.
       ProbeResponse plain = t.get(url, Map.of(), ProbeOptions.MAX_LIST);
       if (plain.ok()) {
-        add(
-            Status.FAIL,
-            "query-string",
-            asked,
-            "the same answer with a random query string as without (clients add ?<16 hex>;"
-                + " reference 2.4)",
-            r.describe()
-                + " with the query string, 200 without: the server does not ignore query"
-                + " strings; make it ignore them (or set Flags 0x4 on every client)");
+        queryStringIgnored(asked, r);
         used = plain;
       }
     }
@@ -187,6 +179,19 @@ public final class Probe {
       conditional(url, used);
     }
     return list(kind, used.url(), used.body());
+  }
+
+  /** The check that fails when a file is answered without a query string but not with one. */
+  private void queryStringIgnored(String asked, ProbeResponse withQuery) {
+    add(
+        Status.FAIL,
+        "query-string",
+        asked,
+        "the same answer with a random query string as without (clients add ?<16 hex>;"
+            + " reference 2.4)",
+        withQuery.describe()
+            + " with the query string, 200 without: the server does not ignore query strings;"
+            + " make it ignore them (or set Flags 0x4 on every client)");
   }
 
   /** A server that answers the query variant must give the same file without it (Flags 0x4). */
@@ -408,6 +413,10 @@ public final class Probe {
             name,
             n -> {
               ProbeResponse r = t.get(base + n + query(), Map.of(), ProbeOptions.MAX_CERT);
+              if (!r.ok() && !o.isFile()) {
+                // A query-string fault is reported on its own; it must not hide the list's state.
+                r = t.get(base + n, Map.of(), ProbeOptions.MAX_CERT);
+              }
               return r.ok() ? Optional.of(r.body()) : Optional.empty();
             });
       }
@@ -428,12 +437,7 @@ public final class Probe {
     if (!r.ok() && !o.isFile()) {
       ProbeResponse plain = t.get(url, Map.of(), ProbeOptions.MAX_TEXT);
       if (plain.ok()) {
-        add(
-            Status.FAIL,
-            "query-string",
-            asked,
-            "the same answer with a random query string as without",
-            r.describe() + " with the query string, 200 without");
+        queryStringIgnored(asked, r);
         r = plain;
       }
     }
@@ -507,7 +511,15 @@ public final class Probe {
 
   // ---------------------------------------------------------------- roots
 
-  private record RootAnswers(CtlEntry entry, ProbeResponse upper, ProbeResponse lower) {}
+  /**
+   * The answers for one root: upper case with a query string, upper case without (asked only when
+   * the first failed, to tell a query-string fault from a missing file), lower case without.
+   */
+  private record RootAnswers(
+      CtlEntry entry,
+      ProbeResponse upper,
+      Optional<ProbeResponse> upperPlain,
+      ProbeResponse lower) {}
 
   /**
    * A sample of the list's entries, in list order: every entry when {@code n} covers them, else
@@ -548,7 +560,7 @@ public final class Probe {
     int okAnswers = 0;
     for (RootAnswers a : answers) {
       rootChecks(a, ctl);
-      for (ProbeResponse r : List.of(a.upper(), a.lower())) {
+      for (ProbeResponse r : List.of(a.upperPlain().orElse(a.upper()), a.lower())) {
         if (r.ok() && !o.isFile()) {
           okAnswers++;
           contentType(r, "crt").filter(c -> c.status() != Status.PASS).ifPresent(headerChecks::add);
@@ -597,14 +609,18 @@ public final class Probe {
                   String sha1 = e.identifierHex();
                   // Upper case with a query string, lower case without: whether clients add one
                   // to .crt requests, and which case they use, is unconfirmed (reference 5.3).
-                  ProbeResponse up =
-                      t.get(base + sha1 + ".crt" + query(), Map.of(), ProbeOptions.MAX_CERT);
+                  String upper = base + sha1 + ".crt";
+                  ProbeResponse up = t.get(upper + query(), Map.of(), ProbeOptions.MAX_CERT);
+                  Optional<ProbeResponse> plain =
+                      up.ok() || o.isFile()
+                          ? Optional.empty()
+                          : Optional.of(t.get(upper, Map.of(), ProbeOptions.MAX_CERT));
                   ProbeResponse low =
                       t.get(
                           base + sha1.toLowerCase(Locale.ROOT) + ".crt",
                           Map.of(),
                           ProbeOptions.MAX_CERT);
-                  return new RootAnswers(e, up, low);
+                  return new RootAnswers(e, up, plain, low);
                 }));
       }
       List<RootAnswers> out = new ArrayList<>();
@@ -633,6 +649,10 @@ public final class Probe {
             + "the root the list names: SHA-1 = entry = name"
             + (sha256 ? ", SHA-256 = attribute 98" : "");
     ProbeResponse up = a.upper();
+    if (!up.ok() && a.upperPlain().map(ProbeResponse::ok).orElse(false)) {
+      queryStringIgnored(up.url(), up);
+      up = a.upperPlain().get();
+    }
     if (up.ok()) {
       List<String> problems = RootCheck.check(Optional.of(name), up.body(), ctl);
       if (problems.isEmpty()) {

@@ -84,7 +84,8 @@ public record ProbeOptions(
 
   /** The most requests one run may send: every limit above added up. */
   public int maxRequests() {
-    return FIXED_REQUESTS + 2 * MAX_ROOTS;
+    // Per root: upper case, lower case, and upper case again without a query when the first failed.
+    return FIXED_REQUESTS + 3 * MAX_ROOTS;
   }
 
   /**
