@@ -19,7 +19,7 @@ public final class ExitCodes {
   /** Input that cannot be parsed: truncated, corrupt, wrong format or over a size limit. */
   public static final int MALFORMED = 3;
 
-  /** A download failed after its retries. */
+  /** A download failed after its retries, or the mirror a probe names cannot be reached. */
   public static final int NETWORK = 4;
 
   /** An unexpected internal error (a bug): run again with --verbose and report it. */
@@ -37,7 +37,7 @@ public final class ExitCodes {
     m.put(
         " 2", "usage: wrong flag or value, unreadable file, wrong passphrase or key, locked state");
     m.put(" 3", "malformed input: truncated, corrupt, wrong format, over a size limit");
-    m.put(" 4", "network failure after retries (build)");
+    m.put(" 4", "network failure after retries (build); mirror unreachable (probe)");
     m.put("70", "internal error: a bug; rerun with --verbose and report it");
     return java.util.Collections.unmodifiableMap(m);
   }

@@ -30,7 +30,8 @@ public final class Main implements Runnable {
           StatusCommand.class,
           RollbackCommand.class,
           ServeCommand.class,
-          ExportCommand.class);
+          ExportCommand.class,
+          ProbeCommand.class);
 
   @Option(
       names = "--verbose",
