@@ -12,13 +12,13 @@ import java.util.regex.Pattern;
  * with {@code \\} and {@code \"} escapes, {@code "name"=dword:xxxxxxxx}, {@code ;} comments and
  * blank lines. Anything else fails the test.
  */
-final class RegParser {
+public final class RegParser {
   private RegParser() {}
 
   private static final Pattern SECTION = Pattern.compile("\\[HKEY_LOCAL_MACHINE\\\\([^\\]]+)\\]");
   private static final Pattern DWORD = Pattern.compile("dword:([0-9a-f]{8})");
 
-  static List<RegistryValue> parse(byte[] file) {
+  public static List<RegistryValue> parse(byte[] file) {
     if (file.length < 2 || (file[0] & 0xFF) != 0xFF || (file[1] & 0xFF) != 0xFE) {
       throw new IllegalArgumentException("no UTF-16LE byte order mark");
     }
