@@ -128,7 +128,7 @@ final class ClientConfigCommand implements Callable<Integer> {
       Outputs.atomicWrite(target, o -> o.write(body), false);
     }
     w.println("wrote " + files.size() + " files to " + dir + " for RootDirUrl " + mirror.value());
-    for (String name : files.keySet()) {
+    for (String name : ClientFiles.READING_ORDER) {
       w.printf("  %-28s %s%n", name, ClientFiles.purpose(name));
     }
     w.flush();

@@ -37,7 +37,11 @@ public final class ClientFiles {
     return Collections.unmodifiableSortedMap(out);
   }
 
-  /** One line per file saying what it is for, in the order of {@link #generate}'s keys. */
+  /** The files in the order a person reads about them: registry first, then the templates. */
+  public static final List<String> READING_ORDER =
+      List.of(REG, POL, PowerShellScript.FILE_NAME, AdmxTemplates.ADMX, AdmxTemplates.ADML);
+
+  /** One line saying what a file is for. */
   public static String purpose(String path) {
     return switch (path) {
       case REG -> "registry values: reg import trustbundle-client.reg (or double-click)";
