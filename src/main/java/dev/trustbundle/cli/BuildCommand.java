@@ -10,6 +10,9 @@ import dev.trustbundle.bundle.Keys;
 import dev.trustbundle.bundle.Manifest;
 import dev.trustbundle.bundle.ManifestSignature;
 import dev.trustbundle.bundle.SigningKey;
+import dev.trustbundle.client.ClientFiles;
+import dev.trustbundle.client.ClientSettings;
+import dev.trustbundle.client.MirrorUrl;
 import dev.trustbundle.error.TrustBundleException;
 import dev.trustbundle.error.UsageException;
 import dev.trustbundle.error.VerificationException;
@@ -169,6 +172,16 @@ final class BuildCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print a JSON summary instead of text.")
   boolean json;
 
+  @Option(
+      names = "--client-url",
+      paramLabel = "URL",
+      description =
+          "The mirror URL clients will use (http://, https:// or file://\\\\server\\share): the"
+              + " bundle's client/ folder then also gets trustbundle-client.reg and Registry.pol,"
+              + " and the script defaults to it. Without it client/ holds the ADMX/ADML pair and"
+              + " the script only.")
+  String clientUrl;
+
   @Override
   public Integer call() {
     Instant now = Inputs.now(at);
@@ -191,6 +204,11 @@ final class BuildCommand implements Callable<Integer> {
     if (Files.isDirectory(out) || outDir == null || !Files.isDirectory(outDir)) {
       throw new UsageException("--out " + out + " must name a file in an existing folder");
     }
+    SortedMap<String, byte[]> clientFiles =
+        ClientFiles.generate(
+            clientUrl == null
+                ? ClientSettings.withoutUrl()
+                : ClientSettings.of(MirrorUrl.parse("--client-url", clientUrl)));
     Profile prof = loadProfile();
     String base = upstreamUrl();
     FetchOptions options =
@@ -223,7 +241,8 @@ final class BuildCommand implements Callable<Integer> {
               prev,
               version(),
               TrustAnchors.microsoft(),
-              VerifyOptions.DEFAULT);
+              VerifyOptions.DEFAULT,
+              clientFiles);
       try {
         result = builder.build(req, early != null ? () -> early : this::loadKey);
       } finally {
@@ -421,6 +440,7 @@ final class BuildCommand implements Callable<Integer> {
       o.put("expires", m.expires());
       o.put("profile", m.profile().name());
       o.put("files", m.files().size());
+      o.put("clientUrl", clientUrl);
       o.put("bytes", size);
       o.set("lists", mapper.valueToTree(m.lists()));
       ObjectNode n = o.putObject("network");
@@ -448,6 +468,16 @@ final class BuildCommand implements Callable<Integer> {
             "list", l.kind(), l.sequenceNumber(), l.thisUpdate(), l.anchor());
       }
       w.printf("  %-12s %d files, %d bytes%n", "contents", m.files().size(), size);
+      long clientCount =
+          m.files().stream().filter(f -> f.path().startsWith(BundleBuilder.CLIENT_DIR)).count();
+      w.printf(
+          "  %-12s %d files under %s%s%n",
+          "client",
+          clientCount,
+          BundleBuilder.CLIENT_DIR,
+          clientUrl == null
+              ? " (no --client-url: the script needs -MirrorUrl)"
+              : " for RootDirUrl " + clientUrl);
       w.printf(
           "  %-12s %d requests, %d bytes downloaded, %d not modified (304), %d retries%n",
           "network", stats.requests(), stats.bytes(), stats.notModified(), stats.retries());

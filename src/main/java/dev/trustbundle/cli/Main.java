@@ -31,7 +31,8 @@ public final class Main implements Runnable {
           RollbackCommand.class,
           ServeCommand.class,
           ExportCommand.class,
-          ProbeCommand.class);
+          ProbeCommand.class,
+          ClientConfigCommand.class);
 
   @Option(
       names = "--verbose",

@@ -113,7 +113,7 @@ class BuildCommandTest {
           .contains("authroot", "disallowedcert");
       assertThat(m.expires()).isEqualTo("2025-07-31T00:00:00Z");
       JsonNode summary = new ObjectMapper().readTree(r.out());
-      assertThat(summary.get("files").asInt()).isEqualTo(519);
+      assertThat(summary.get("files").asInt()).isEqualTo(522);
       // Reproducible layout: sorted names, fixed times and modes.
       assertThat(new ArrayList<>(files.keySet())).isSorted();
       // inspect checks a bundle on its own: signature, every file, every list.
@@ -125,7 +125,7 @@ class BuildCommandTest {
               new PrintWriter(new StringWriter()));
       assertThat(code).isZero();
       assertThat(o.toString())
-          .contains("519 of 519 match the manifest")
+          .contains("522 of 522 match the manifest")
           .contains("authroot 1401DBDEE7F1A4F449: VALID")
           .contains("signature       intact");
       SortedMap<String, byte[]> tampered = new java.util.TreeMap<>(files);

@@ -86,7 +86,7 @@ class ImportCommandTest {
         run("verify", one.toString(), "--trust", trust.toString(), "--at", "2025-07-02", "--json");
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode j = new ObjectMapper().readTree(r.out());
-    assertThat(j.get("filesVerified").asInt()).isEqualTo(519);
+    assertThat(j.get("filesVerified").asInt()).isEqualTo(522);
     assertThat(j.get("lists").toString()).contains("authroot 1401DBDEE7F1A4F449");
     assertThat(j.get("signer").asText()).contains("Test Publisher");
   }
