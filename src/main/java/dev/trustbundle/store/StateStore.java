@@ -177,14 +177,20 @@ public final class StateStore {
       Path target = versionDir(m.bundleId());
       if (!Files.isDirectory(target)) {
         Path tmp = dir.resolve("versions").resolve(TMP_PREFIX + UUID.randomUUID());
+        List<Path> written = new ArrayList<>(files.size());
         for (Map.Entry<String, byte[]> e : files.entrySet()) {
           Path p = tmp.resolve(e.getKey()).normalize();
           if (!p.startsWith(tmp)) {
             throw new VerificationException("unsafe path " + e.getKey() + " in the bundle");
           }
           Files.createDirectories(p.getParent());
-          writeDurably(p, e.getValue());
+          write(p, e.getValue());
+          written.add(p);
         }
+        // Every file reaches the disk before the version is renamed into place; the syncs run
+        // side by side, so that the file system can commit them together (one by one, a full
+        // mirror's 500 files cost seconds of waiting on the disk).
+        forceAll(written);
         syncTree(tmp);
         move(tmp, target);
         fsyncDir(dir.resolve("versions"));
@@ -458,6 +464,59 @@ public final class StateStore {
               + "); wait for it to finish");
     }
     return new Lock(ch, l);
+  }
+
+  private static void write(Path p, byte[] data) throws IOException {
+    try (FileChannel ch =
+        FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(data);
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+    }
+  }
+
+  /** Forces each file to disk, at most 16 at a time; the first failure is thrown. */
+  private static void forceAll(List<Path> paths) throws IOException {
+    if (paths.isEmpty()) {
+      return;
+    }
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            Math.min(16, paths.size()),
+            r -> {
+              Thread t = new Thread(r, "trustbundle-fsync");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>(paths.size());
+      for (Path p : paths) {
+        done.add(
+            pool.submit(
+                () -> {
+                  try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                  }
+                  return null;
+                }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof IOException io) {
+            throw io;
+          }
+          throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted while syncing the new version");
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private static void writeDurably(Path p, byte[] data) throws IOException {
