@@ -154,57 +154,6 @@ class BuildCommandTest {
   }
 
   @Test
-  void survivesServiceUnavailableAndCutConnections(@TempDir Path dir) throws Exception {
-    try (UpstreamSim sim =
-        UpstreamSim.start(
-            UpstreamSim.tree("2025-06-16"),
-            "--fail-rate",
-            "0.2",
-            "--truncate-rate",
-            "0.1",
-            "--seed",
-            "7")) {
-      Path out = dir.resolve("b.tar.gz");
-      Run r = build(sim.url(), out, "2025-07-01", "--retries", "12");
-      assertThat(r.code()).as(r.err()).isZero();
-      assertThat(sim.count(503)).isPositive();
-      JsonNode n = new ObjectMapper().readTree(r.out()).get("network");
-      assertThat(n.get("retries").asInt()).isPositive();
-      assertThat(read(out).keySet().stream().filter(x -> x.endsWith(".crt"))).hasSize(514);
-    }
-  }
-
-  @Test
-  void failsClosedOnACorruptedRootAndWritesNothing(@TempDir Path dir) throws Exception {
-    String bad = "DF3C24F9BFD666761B268073FE06D1CC8D4F82A4.crt";
-    try (UpstreamSim sim = UpstreamSim.start(UpstreamSim.tree("2025-06-16"), "--corrupt", bad)) {
-      Path out = dir.resolve("b.tar.gz");
-      Run r = build(sim.url(), out, "2025-07-01");
-      assertThat(r.code()).isEqualTo(1);
-      assertThat(r.err())
-          .contains(bad)
-          .contains(sim.url())
-          .contains("SHA-1")
-          .doesNotContain("\tat ");
-      assertThat(out).doesNotExist();
-      try (var s = Files.list(dir)) {
-        assertThat(s).isEmpty();
-      }
-    }
-  }
-
-  @Test
-  void failsClosedOnAMissingRoot(@TempDir Path dir) {
-    String gone = "A8985D3A65E5E5C4B2D7D66D40C6DD2FB19C5436.crt";
-    try (UpstreamSim sim = UpstreamSim.start(UpstreamSim.tree("2025-06-16"), "--missing", gone)) {
-      Run r = build(sim.url(), dir.resolve("b.tar.gz"), "2025-07-01");
-      assertThat(r.code()).isEqualTo(1);
-      assertThat(r.err()).contains(gone).contains("404");
-      assertThat(dir.resolve("b.tar.gz")).doesNotExist();
-    }
-  }
-
-  @Test
   void failsOnATamperedCabinet(@TempDir Path dir) {
     try (UpstreamSim sim =
         UpstreamSim.start(UpstreamSim.tree("2025-06-16"), "--corrupt", "authrootstl.cab")) {
