@@ -27,6 +27,8 @@ import picocli.CommandLine.ScopeType;
       RollbackCommand.class,
       ServeCommand.class,
       ExportCommand.class,
+      CheckCommand.class,
+      EndpointsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
