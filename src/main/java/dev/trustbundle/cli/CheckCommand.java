@@ -18,8 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -146,9 +146,8 @@ final class CheckCommand implements Callable<Integer> {
     CheckReport.Trust source;
     BundleTrust material;
     if (bundle != null) {
-      Map<String, byte[]> files = BundleFiles.read(bundle);
-      BundleVerifier.Verified v =
-          BundleFiles.verifier(trust).verify(new java.util.TreeMap<>(files), now, allowExpired);
+      SortedMap<String, byte[]> files = BundleFiles.read(bundle);
+      BundleVerifier.Verified v = BundleFiles.verifier(trust).verify(files, now, allowExpired);
       material = BundleTrust.of(v.manifest(), files);
       source =
           trust("bundle", bundle, v.manifest(), Optional.of(v.signer()), v.warnings(), material);
@@ -194,7 +193,8 @@ final class CheckCommand implements Callable<Integer> {
       Optional<String> signer,
       List<String> warnings,
       BundleTrust material) {
-    return new CheckReport.Trust(kind, path.toString(), m, signer, warnings, material.notes());
+    return new CheckReport.Trust(
+        kind, path.toString(), m, signer, warnings, material.notes(), material.crls());
   }
 
   private List<ChainCandidate> readCertificates() {

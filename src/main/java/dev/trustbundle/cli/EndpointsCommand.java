@@ -66,11 +66,11 @@ final class EndpointsCommand implements Callable<Integer> {
     List<Endpoints.Reference> refs = new ArrayList<>();
     List<String> unreadable = new ArrayList<>();
     for (Path p : files) {
-      byte[] data = Inputs.read(p);
-      if (data.length >= 2 && (data[0] & 0xFF) == 0x1F && (data[1] & 0xFF) == 0x8B) {
+      if (gzip(p)) {
         bundle(p, subjects, refs);
         continue;
       }
+      byte[] data = Inputs.read(p);
       try {
         List<byte[]> ders = Certificates.split(data, p.toString());
         for (int i = 0; i < ders.size(); i++) {
@@ -104,6 +104,20 @@ final class EndpointsCommand implements Callable<Integer> {
     }
     w.flush();
     return problems.isEmpty() ? ExitCodes.OK : ExitCodes.MALFORMED;
+  }
+
+  /** Whether the file starts with the gzip magic (a bundle); bundles may exceed Inputs' limit. */
+  private static boolean gzip(Path p) {
+    if (!java.nio.file.Files.isRegularFile(p)) {
+      return false; // Inputs.read says what is wrong with it
+    }
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(p)) {
+      byte[] head = in.readNBytes(2);
+      return head.length == 2 && (head[0] & 0xFF) == 0x1F && (head[1] & 0xFF) == 0x8B;
+    } catch (java.io.IOException e) {
+      throw new dev.trustbundle.error.UsageException(
+          p + ": cannot be read (" + e.getMessage() + ")");
+    }
   }
 
   /** A bundle's roots, intermediates and CRL URLs, its files checked against its manifest. */

@@ -39,6 +39,7 @@ public final class CheckReport {
    * @param signer the publisher that signed it, when verified here
    * @param warnings from verifying it (an expired bundle accepted, ...)
    * @param notes bundle files that could not be used
+   * @param crls the CRLs the bundle carries, so that each certificate's can be looked up
    */
   public record Trust(
       String kind,
@@ -46,11 +47,43 @@ public final class CheckReport {
       Manifest manifest,
       Optional<String> signer,
       List<String> warnings,
-      List<String> notes) {
+      List<String> notes,
+      List<BundleTrust.Crl> crls) {
     public Trust {
       warnings = List.copyOf(warnings);
       notes = List.copyOf(notes);
+      crls = List.copyOf(crls);
     }
+
+    /** The carried CRL downloaded from this URL. */
+    Optional<BundleTrust.Crl> crl(String url) {
+      return crls.stream().filter(c -> c.url().equals(url)).findFirst();
+    }
+  }
+
+  /**
+   * Whether the bundle carries a certificate's CRLs: Windows checks revocation of every certificate
+   * below the root, and in a disconnected network only CRLs the mirror serves can be fetched. Not
+   * part of the verdict: a revocation check that cannot reach its CRL is a soft failure for TLS.
+   *
+   * @param index the certificate's position
+   * @param url its CRL distribution point (http or https)
+   * @param carried the bundle's copy, if it has one
+   */
+  public record Revocation(int index, String url, Optional<BundleTrust.Crl> carried) {}
+
+  /** The CRL distribution points of the chain's certificates below its root. */
+  public static List<Revocation> revocation(ChainResult r, Trust trust) {
+    List<Revocation> out = new ArrayList<>();
+    int n = r.built() ? r.chain().size() - 1 : r.chain().size();
+    for (int i = 0; i < n; i++) {
+      for (String url : CertExtensions.urls(r.chain().get(i).candidate().cert()).crl()) {
+        if (url.toLowerCase(Locale.ROOT).startsWith("http")) {
+          out.add(new Revocation(i, url, trust.crl(url)));
+        }
+      }
+    }
+    return out;
   }
 
   /**
@@ -204,7 +237,10 @@ public final class CheckReport {
     for (int i = 0; i < r.chain().size(); i++) {
       ChainResult.Link l = r.chain().get(i);
       X509Certificate c = l.candidate().cert();
-      row(sb, i == 0 ? "chain" : "", "[" + i + "] " + CertExtensions.displayName(c));
+      row(
+          sb,
+          i == 0 ? "chain" : "",
+          "[" + i + "] " + c.getSubjectX500Principal().getName(X500Principal.RFC2253));
       row(
           sb,
           "",
@@ -236,6 +272,33 @@ public final class CheckReport {
                           + e.friendlyName().orElse("?")
                           + "\", EKUs "
                           + e.ekus().map(EkuNames::names).orElse("all")));
+    }
+    String profile = profileFile(m);
+    for (Revocation rv : revocation(r, trust)) {
+      row(
+          sb,
+          "crl",
+          "["
+              + rv.index()
+              + "] "
+              + rv.url()
+              + rv.carried()
+                  .map(
+                      c ->
+                          ": in the bundle ("
+                              + c.path()
+                              + c.nextUpdate()
+                                  .map(
+                                      u ->
+                                          (u.isBefore(r.at()) ? ", stale since " : ", next update ")
+                                              + u)
+                                  .orElse("")
+                              + ")")
+                  .orElse(
+                      ": not in the bundle; clients cannot check this revocation offline (list it"
+                          + " in "
+                          + profile
+                          + " under crls:, or allow its host)"));
     }
     r.missing()
         .ifPresent(
@@ -304,6 +367,17 @@ public final class CheckReport {
                 ctl.set("disallowedEkus", list(e.disallowedEkus()));
                 ctl.put("notBefore", e.notBefore().map(d -> d.describe()).orElse(null));
                 ctl.set("notBeforeEkus", list(e.notBeforeEkus()));
+              });
+    }
+    for (Revocation rv : revocation(r, trust)) {
+      ObjectNode c = ((ObjectNode) chain.get(rv.index())).withArray("crls").addObject();
+      c.put("url", rv.url());
+      c.put("inBundle", rv.carried().isPresent());
+      rv.carried()
+          .ifPresent(
+              x -> {
+                c.put("path", x.path());
+                c.put("nextUpdate", x.nextUpdate().map(Instant::toString).orElse(null));
               });
     }
     if (r.missing().isPresent()) {

@@ -44,8 +44,11 @@ class CheckCommandTest {
     CloudBundle.Run r = check(intermediate(CA03).toString(), "--at", "2025-07-02");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out())
-        .contains("[0] Microsoft Azure RSA TLS Issuing CA 03")
-        .contains("[1] Microsoft RSA Root Certificate Authority 2017")
+        .contains("[0] CN=Microsoft Azure RSA TLS Issuing CA 03,O=Microsoft Corporation,C=US")
+        .contains("[1] CN=Microsoft RSA Root Certificate Authority 2017,O=Microsoft Corporation")
+        .contains(
+            "crl      [0] http://www.microsoft.com/pkiops/crl/Microsoft%20RSA%20Root%20Certificate"
+                + "%20Authority%202017.crl: not in the bundle")
         .contains("mirror/73A5E64A3BFF8316FF0EDCCC618A906E4EAE4D74.crt")
         .contains("profile configmgr-cloud")
         .contains("BUILDS: the chain is trusted");
@@ -57,7 +60,7 @@ class CheckCommandTest {
     CloudBundle.Run soon = check(xsign, "--at", "2026-08-01", "--allow-expired");
     assertThat(soon.code()).as(soon.out() + soon.err()).isEqualTo(5);
     assertThat(soon.out())
-        .contains("[1] DigiCert Global Root G2")
+        .contains("[1] CN=DigiCert Global Root G2,OU=www.digicert.com")
         .contains("expires on 2026-08-25T23:59:59Z (in 24 days)")
         .contains("warning  the bundle expired on 2025-07-31")
         .contains("BUILDS, BUT");
@@ -159,7 +162,10 @@ class CheckCommandTest {
   @Test
   void trustsAProfileRootAndSaysClientsNeedIt(@TempDir Path dir) throws Exception {
     TestPki.Issued leaf =
-        TestCerts.cert("CN=intranet.example").issuer(CloudBundle.PKI.root).build();
+        TestCerts.cert("CN=intranet.example")
+            .issuer(CloudBundle.PKI.root)
+            .cdp("http://crl.test/test.crl")
+            .build();
     Path file = dir.resolve("intranet.pem");
     Files.writeString(file, pem(CtlBuilder.der(leaf.cert())));
     CloudBundle.Run r = check(file.toString(), "--at", "2025-07-02");
