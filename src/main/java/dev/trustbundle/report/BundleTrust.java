@@ -112,7 +112,12 @@ public record BundleTrust(
             // Only roots the list names are trusted, whatever the file's role says.
             s = ChainCandidate.Source.REMOVED_ROOT;
           }
-          certs.add(new ChainCandidate(c, sha1, s, f.path(), Optional.ofNullable(f.sourceUrl())));
+          // Where a profile item was downloaded from helps; a mirror root's URL is upstream's.
+          Optional<String> url =
+              s == ChainCandidate.Source.INTERMEDIATE || s == ChainCandidate.Source.EXTRA_ROOT
+                  ? Optional.ofNullable(f.sourceUrl())
+                  : Optional.empty();
+          certs.add(new ChainCandidate(c, sha1, s, f.path(), url));
         } else if (f.role().equals("crl")) {
           crls.add(crl(data, f));
         } else if (f.role().equals("store")

@@ -83,7 +83,7 @@ class BundleTrustTest {
     add("mirror/authroot.stl", authroot, "list", null);
     add("mirror/disallowedcert.stl", disallowed, "list", null);
     add("mirror/disallowedcert.sst", sst(der(sstBad)), "store", null);
-    add("mirror/" + Hex.sha1(der(root)) + ".crt", der(root), "root", null);
+    add("mirror/" + Hex.sha1(der(root)) + ".crt", der(root), "root", "http://up/root.crt");
     add("mirror/" + Hex.sha1(der(unlisted)) + ".crt", der(unlisted), "root", null);
     add("mirror/" + Hex.sha1(der(gone)) + ".crt", der(gone), "removed-root", null);
     add("extra/roots/" + Hex.sha1(der(priv)) + ".crt", der(priv), "extra-root", "http://p/r.crt");
@@ -158,6 +158,11 @@ class BundleTrustTest {
         .filteredOn(c -> c.source() == ChainCandidate.Source.INTERMEDIATE)
         .singleElement()
         .satisfies(c -> assertThat(c.sourceUrl()).contains("http://p/ca.crt"));
+    // Upstream's URL of a mirror root says nothing useful.
+    assertThat(t.material().certificates())
+        .filteredOn(c -> c.source() == ChainCandidate.Source.CTL_ROOT)
+        .singleElement()
+        .satisfies(c -> assertThat(c.sourceUrl()).isEmpty());
     assertThat(t.material().authroot()).isPresent();
     assertThat(t.crls())
         .singleElement()
