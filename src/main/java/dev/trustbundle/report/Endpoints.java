@@ -265,7 +265,8 @@ public final class Endpoints {
           .append("  ")
           .append(kinds(h.kinds(), ","))
           .append("  ")
-          .append(TextReport.safe(referrers(h.referrers())))
+          .append(h.referrers().size())
+          .append(h.referrers().size() == 1 ? " certificate" : " certificates")
           .append('\n');
       for (Url u : h.urls()) {
         sb.append(String.format("  %-9s %s", kinds(u.kinds(), ","), TextReport.safe(u.url())))
