@@ -22,6 +22,12 @@ public final class ExitCodes {
   /** A download failed after its retries, or the mirror a probe names cannot be reached. */
   public static final int NETWORK = 4;
 
+  /**
+   * {@code check}: the chain builds (or nothing has expired) but a certificate or CRL expires
+   * within the warning window.
+   */
+  public static final int EXPIRING = 5;
+
   /** An unexpected internal error (a bug): run again with --verbose and report it. */
   public static final int INTERNAL = 70;
 
@@ -38,6 +44,7 @@ public final class ExitCodes {
         " 2", "usage: wrong flag or value, unreadable file, wrong passphrase or key, locked state");
     m.put(" 3", "malformed input: truncated, corrupt, wrong format, over a size limit");
     m.put(" 4", "network failure after retries (build); mirror unreachable (probe)");
+    m.put(" 5", "check: the chain builds, but a certificate or CRL expires within --warn-days");
     m.put("70", "internal error: a bug; rerun with --verbose and report it");
     return java.util.Collections.unmodifiableMap(m);
   }

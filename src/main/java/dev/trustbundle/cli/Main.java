@@ -32,7 +32,9 @@ public final class Main implements Runnable {
           ServeCommand.class,
           ExportCommand.class,
           ProbeCommand.class,
-          ClientConfigCommand.class);
+          ClientConfigCommand.class,
+          CheckCommand.class,
+          EndpointsCommand.class);
 
   @Option(
       names = "--verbose",
