@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
       RollbackCommand.class,
       ServeCommand.class,
       ExportCommand.class,
+      DiffCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
