@@ -102,6 +102,8 @@ public final class Differ {
     }
     List<CtlDiff> diffs = new ArrayList<>();
     List<String> notes = new ArrayList<>();
+    expiryNote(notes, "OLD", old.report());
+    expiryNote(notes, "NEW", neu.report());
     for (CtlKind k : kinds) {
       Optional<Ctl> a = Optional.ofNullable(old.lists().get(k));
       Optional<Ctl> b = Optional.ofNullable(neu.lists().get(k));
@@ -141,6 +143,19 @@ public final class Differ {
     return new DiffReport(old.report(), neu.report(), diffs, notes, now);
   }
 
+  private void expiryNote(List<String> notes, String role, FileReport r) {
+    r.bundle()
+        .map(FileReport.BundleCheck::manifest)
+        .filter(m -> Instant.parse(m.expires()).isBefore(now))
+        .ifPresent(
+            m ->
+                notes.add(
+                    role
+                        + " bundle expired on "
+                        + m.expires()
+                        + ": import would refuse it, but its contents are compared as they are"));
+  }
+
   private Side side(InputFile in, String role) {
     FileReport r = inspector.inspect(List.of(in)).get(0);
     if (r.status() == FileReport.Status.MALFORMED || r.status() == FileReport.Status.UNREADABLE) {
@@ -165,7 +180,7 @@ public final class Differ {
         AnchorSource roots = rootsFor.apply(in);
         yield new Side(r, Map.of(kind, list.ctl()), roots::certificate, false);
       }
-      case BUNDLE -> bundleSide(in, r, role);
+      case BUNDLE -> bundleSide(in, forDiff(r), role);
       default ->
           throw new UsageException(
               role
@@ -175,6 +190,35 @@ public final class Differ {
                   + (r.format() == Format.UNKNOWN ? "not a list" : "a " + r.kind() + " file")
                   + "; diff compares lists (.cab, .stl) and TrustBundle bundles (.tar.gz)");
     };
+  }
+
+  /**
+   * A bundle past its expiry is refused on import, but its contents are as trustworthy as the day
+   * it was built, and diffs compare old bundles all the time: expiry is not a verification failure
+   * here. The expiry stays visible in the manifest's dates.
+   */
+  private FileReport forDiff(FileReport r) {
+    FileReport.BundleCheck b = r.bundle().orElseThrow();
+    String expired = Inspector.expiredProblem(b.manifest());
+    if (!b.problems().contains(expired)) {
+      return r;
+    }
+    List<String> rest = b.problems().stream().filter(p -> !p.equals(expired)).toList();
+    FileReport.BundleCheck check =
+        new FileReport.BundleCheck(
+            b.manifest(), b.signer(), b.signatureIntact(), b.filesVerified(), b.lists(), rest);
+    return new FileReport(
+        r.file(),
+        r.format(),
+        r.container(),
+        r.list(),
+        r.verification(),
+        r.roots(),
+        r.certificates(),
+        r.error(),
+        rest.isEmpty() ? FileReport.Status.VALID : FileReport.Status.INVALID,
+        r.cause(),
+        Optional.of(check));
   }
 
   private static Side bundleSide(InputFile in, FileReport r, String role) {
