@@ -239,7 +239,22 @@ public final class BuildReportHtml {
 
   private static void roles(Html.Page p, Manifest m) {
     p.heading("Files by role", "roles");
-    Map<String, long[]> byRole = new TreeMap<>();
+    // In the order an administrator reads a bundle: Microsoft's files, then the profile's.
+    List<String> order =
+        List.of(
+            "list",
+            "root",
+            "removed-root",
+            "sequence",
+            "store",
+            "extra-root",
+            "intermediate",
+            "crl");
+    Map<String, long[]> byRole =
+        new TreeMap<>(
+            java.util.Comparator.comparingInt(
+                    (String r) -> order.indexOf(r) < 0 ? order.size() : order.indexOf(r))
+                .thenComparing(r -> r));
     for (Manifest.FileInfo f : m.files()) {
       long[] a = byRole.computeIfAbsent(f.role(), k -> new long[2]);
       a[0]++;
@@ -294,7 +309,7 @@ public final class BuildReportHtml {
                                       ? " (expired)"
                                       : ""))
                       .orElse("-")),
-              f.sourceUrl() == null ? Html.muted("-") : Html.code(f.sourceUrl())));
+              f.sourceUrl() == null ? Html.muted("-") : Html.path(f.sourceUrl())));
     }
     if (rows.isEmpty()) {
       return;
@@ -322,7 +337,7 @@ public final class BuildReportHtml {
       rows.add(
           List.of(
               Html.join(
-                  f.sourceUrl() == null ? Html.text(f.path()) : Html.code(f.sourceUrl()),
+                  f.sourceUrl() == null ? Html.text(f.path()) : Html.path(f.sourceUrl()),
                   Html.id(f.path())),
               Html.text(
                   crl.map(c -> c.getIssuerX500Principal().getName(X500Principal.RFC2253))

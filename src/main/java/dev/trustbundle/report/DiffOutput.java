@@ -215,7 +215,7 @@ public final class DiffOutput {
     List<List<Fragment>> sides = new ArrayList<>();
     sides.add(sideRow("OLD", r.before()));
     sides.add(sideRow("NEW", r.after()));
-    p.table("sides", List.of("Side", "File", "What", "Verification"), sides, "");
+    p.table("sides", List.of("Side", "File", "Verification"), sides, "");
 
     for (CtlDiff d : r.lists()) {
       listSection(p, d, "");
@@ -321,7 +321,8 @@ public final class DiffOutput {
         problems.isEmpty()
             ? verdict
             : Html.join(List.of(verdict, Html.bullets("problems", problems)), " ");
-    return List.of(Html.strong(role), Html.code(f.file()), Html.lines(what), v);
+    what.add(0, Html.path(f.file()));
+    return List.of(Html.strong(role), Html.lines(what), v);
   }
 
   private static Fragment arrow(Optional<Fragment> a, Optional<Fragment> b) {

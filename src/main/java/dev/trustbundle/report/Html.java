@@ -106,6 +106,11 @@ public final class Html {
     return new Fragment("<code class=\"id\">" + escape(s) + "</code>");
   }
 
+  /** A file path or URL: monospace, wraps anywhere, and keeps its column readable. */
+  public static Fragment path(String s) {
+    return new Fragment("<code class=\"path\">" + escape(s) + "</code>");
+  }
+
   /** Text in a muted colour. */
   public static Fragment muted(String s) {
     return new Fragment("<span class=\"muted\">" + escape(s) + "</span>");
@@ -401,6 +406,7 @@ public final class Html {
           + "td:has(>.badge:only-child){width:1%}"
           + "table.data tbody tr:hover{background:var(--info-bg)}"
           + ".nowrap{white-space:nowrap}"
+          + "td:has(>code.path){min-width:18rem}"
           + "table.facts{table-layout:fixed}"
           + "table.facts th{width:13rem;background:var(--head);font-weight:600;"
           + "color:var(--muted)}"
@@ -409,7 +415,7 @@ public final class Html {
           + ".badge{display:inline-block;padding:.08rem .6rem;border-radius:999px;"
           + "font-size:.76rem;font-weight:650;color:var(--tone);background:var(--tone-bg);"
           + "border:1px solid var(--tone);white-space:nowrap;vertical-align:middle}"
-          + ".badge.big{font-size:.85rem;padding:.15rem .8rem;background:#fff;"
+          + ".badge.big{font-size:.85rem;padding:.15rem .8rem;background:var(--card);"
           + "border-color:transparent}"
           + ".added{--tone:var(--added);--tone-bg:var(--added-bg)}"
           + ".removed{--tone:var(--removed);--tone-bg:var(--removed-bg)}"
