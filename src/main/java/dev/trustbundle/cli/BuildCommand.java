@@ -201,15 +201,9 @@ final class BuildCommand implements Callable<Integer> {
           case "profile" -> BundleBuilder.RootsMode.PROFILE;
           default -> throw new UsageException("--roots must be all or profile, not " + roots);
         };
-    Path outDir = out.toAbsolutePath().getParent();
-    if (Files.isDirectory(out) || outDir == null || !Files.isDirectory(outDir)) {
-      throw new UsageException("--out " + out + " must name a file in an existing folder");
-    }
+    Outputs.requireFileTarget(out, "--out");
     if (html != null) {
-      Path htmlDir = html.toAbsolutePath().getParent();
-      if (Files.isDirectory(html) || htmlDir == null || !Files.isDirectory(htmlDir)) {
-        throw new UsageException("--html " + html + " must name a file in an existing folder");
-      }
+      Outputs.requireFileTarget(html, "--html");
     }
     Profile prof = loadProfile();
     String base = upstreamUrl();

@@ -71,10 +71,7 @@ final class DiffCommand implements Callable<Integer> {
       throw new UsageException("--roots " + roots + " is not a folder");
     }
     if (html != null) {
-      Path dir = html.toAbsolutePath().getParent();
-      if (Files.isDirectory(html) || dir == null || !Files.isDirectory(dir)) {
-        throw new UsageException("--html " + html + " must name a file in an existing folder");
-      }
+      Outputs.requireFileTarget(html, "--html");
     }
     InputFile old = input(before);
     InputFile neu = input(after);

@@ -121,11 +121,10 @@ final class InspectCommand implements Callable<Integer> {
       throw new UsageException("--roots " + roots + " is not a folder");
     }
     if (html != null) {
-      Path dir = html.toAbsolutePath().getParent();
-      if (files.size() != 1 || Files.isDirectory(html) || dir == null || !Files.isDirectory(dir)) {
-        throw new UsageException(
-            "--html needs exactly one FILE (a bundle) and must name a file in an existing folder");
+      if (files.size() != 1) {
+        throw new UsageException("--html renders one bundle's report; give exactly one FILE");
       }
+      Outputs.requireFileTarget(html, "--html");
     }
     TrustAnchors anchors = anchors();
     // A file that cannot be read is reported in its place; the others are still inspected.

@@ -68,24 +68,18 @@ public final class Html {
     if (s == null) {
       return "";
     }
-    StringBuilder out = new StringBuilder(s.length() + 16);
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
+    // Control and bidi characters first (as the text output shows them), then markup.
+    String safe = TextReport.safe(s);
+    StringBuilder out = new StringBuilder(safe.length() + 16);
+    for (int i = 0; i < safe.length(); i++) {
+      char c = safe.charAt(i);
       switch (c) {
         case '&' -> out.append("&amp;");
         case '<' -> out.append("&lt;");
         case '>' -> out.append("&gt;");
         case '"' -> out.append("&quot;");
         case '\'' -> out.append("&#39;");
-        default -> {
-          if (Character.isISOControl(c)
-              || (c >= 0x202A && c <= 0x202E)
-              || (c >= 0x2066 && c <= 0x2069)) {
-            out.append(String.format("\\u%04X", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
+        default -> out.append(c);
       }
     }
     return out.toString();

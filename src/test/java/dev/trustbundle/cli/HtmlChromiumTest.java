@@ -246,30 +246,14 @@ class HtmlChromiumTest {
     Path up =
         ProfileBuildTest.upstream(
             dir, pki, ProfileBuildTest.crl(pki.root, Instant.parse("2025-07-20T00:00:00Z")));
-    Path prof = dir.resolve("profile.yaml");
-    Files.writeString(
-        prof,
-        ProfileBuildTest.profile(
-            pki, "C8025F9FC65FDFC95B3CA8CC7867B9A587B5277973957917463FC813D0B625A9"));
     Path html = dir.resolve("build.html");
     try (UpstreamSim sim = UpstreamSim.start(up)) {
       BuildCommandTest.Run r =
-          BuildCommandTest.build(
-              sim.url(),
-              dir.resolve("b.tar.gz"),
-              "2025-07-01",
-              "--profile",
-              prof.toString(),
-              "--roots",
-              "profile",
-              "--rewrite",
-              "http://pki.test/=" + sim.url(),
-              "--rewrite",
-              "http://cacerts.test/=" + sim.url(),
-              "--rewrite",
-              "http://www.microsoft.test/pkiops/=" + sim.url(),
-              "--rewrite",
-              "http://crl.test/=" + sim.url(),
+          ProfileBuildTest.run(
+              dir,
+              sim,
+              ProfileBuildTest.profile(
+                  pki, "C8025F9FC65FDFC95B3CA8CC7867B9A587B5277973957917463FC813D0B625A9"),
               "--html",
               html.toString());
       assertThat(r.code()).as(r.err()).isZero();
