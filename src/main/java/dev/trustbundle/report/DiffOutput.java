@@ -66,6 +66,9 @@ public final class DiffOutput {
 
   private static void side(StringBuilder sb, String label, FileReport f) {
     String what = f.format().name().toLowerCase(Locale.ROOT);
+    if (f.list().isPresent()) {
+      what += ", " + f.kind() + " list";
+    }
     if (f.bundle().isPresent()) {
       var m = f.bundle().get().manifest();
       what += " " + m.bundleId() + ", sequence " + m.sequence() + ", created " + m.created();
