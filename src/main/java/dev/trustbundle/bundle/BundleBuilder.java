@@ -186,20 +186,32 @@ public final class BundleBuilder {
   public record Result(Manifest manifest, SortedMap<String, byte[]> entries, Changes changes) {}
 
   /**
-   * What changed since the previous bundle.
+   * What changed since the previous bundle: each list in its previous and its new version, for the
+   * change summary (worded by the report stage), and the files of the previous bundle, whose roots
+   * name entries that carry no friendly name.
    *
    * @param previousBundleId the bundle compared with, if any
-   * @param rootsAdded added roots ("SHA1 name")
-   * @param rootsRemoved removed roots
-   * @param rootsChanged roots whose attributes changed
-   * @param disallowedAdded disallowed entries added
+   * @param lists each list kind in either bundle, in both versions (empty without a previous)
+   * @param previousFiles the previous bundle's entries (empty without a previous)
    */
   public record Changes(
       Optional<String> previousBundleId,
-      List<String> rootsAdded,
-      List<String> rootsRemoved,
-      List<String> rootsChanged,
-      List<String> disallowedAdded) {}
+      List<ListChange> lists,
+      SortedMap<String, byte[]> previousFiles) {
+    public Changes {
+      lists = List.copyOf(lists);
+      previousFiles = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(previousFiles));
+    }
+  }
+
+  /**
+   * One list in the previous bundle and in this one.
+   *
+   * @param kind which list
+   * @param before its version in the previous bundle, if that had it
+   * @param after its version in this bundle, if it has it
+   */
+  public record ListChange(CtlKind kind, Optional<Ctl> before, Optional<Ctl> after) {}
 
   private final Fetcher fetcher;
   private final Optional<FetchCache> cache;
@@ -387,16 +399,19 @@ public final class BundleBuilder {
             items,
             "mirror/disallowedcertstl.cab");
     Optional<Fetched> pinCab = join(first.get("pinrulesstl.cab"));
+    Optional<Ctl> pinrules = Optional.empty();
     if (pinCab.isPresent()) {
-      verifyCab(
-          pinCab.get(),
-          CtlKind.PINRULES,
-          verifier,
-          now,
-          lists,
-          warnings,
-          items,
-          "mirror/pinrulesstl.cab");
+      pinrules =
+          Optional.of(
+              verifyCab(
+                  pinCab.get(),
+                  CtlKind.PINRULES,
+                  verifier,
+                  now,
+                  lists,
+                  warnings,
+                  items,
+                  "mirror/pinrulesstl.cab"));
     } else {
       warnings.add(
           "upstream has no pinrulesstl.cab (HTTP 404); Windows 10+ clients will miss pin rules");
@@ -626,7 +641,11 @@ public final class BundleBuilder {
     progress.stage("signing and packing " + items.size() + " files");
     // Grace period for roots that left the list, and the change summary.
     List<Manifest.RemovedRoot> removed = new ArrayList<>();
-    Changes changes = changes(req, authroot, disallowed, items, removed, warnings);
+    Map<CtlKind, Ctl> current = new java.util.EnumMap<>(CtlKind.class);
+    current.put(CtlKind.AUTHROOT, authroot);
+    current.put(CtlKind.DISALLOWEDCERT, disallowed);
+    pinrules.ifPresent(p -> current.put(CtlKind.PINRULES, p));
+    Changes changes = changes(req, current, items, removed, warnings);
 
     return assemble(req, key, base, items, lists, removed, warnings, changes, expires);
   }
@@ -1050,38 +1069,38 @@ public final class BundleBuilder {
 
   private Changes changes(
       Request req,
-      Ctl authroot,
-      Ctl disallowed,
+      Map<CtlKind, Ctl> current,
       Map<String, Item> items,
       List<Manifest.RemovedRoot> removed,
       List<String> warnings) {
     if (req.previous().isEmpty()) {
-      return new Changes(Optional.empty(), List.of(), List.of(), List.of(), List.of());
+      return new Changes(Optional.empty(), List.of(), new TreeMap<>());
     }
     PreviousBundle prev = req.previous().get();
+    Ctl authroot = current.get(CtlKind.AUTHROOT);
     Ctl prevAuth = previousList(prev, "mirror/authrootstl.cab", CtlKind.AUTHROOT);
-    Ctl prevDis = previousList(prev, "mirror/disallowedcertstl.cab", CtlKind.DISALLOWEDCERT);
-    List<String> added = new ArrayList<>();
-    List<String> gone = new ArrayList<>();
-    List<String> changed = new ArrayList<>();
-    Map<String, CtlEntry> before = new LinkedHashMap<>();
-    prevAuth.entries().forEach(e -> before.put(e.identifierHex(), e));
-    for (CtlEntry e : authroot.entries()) {
-      CtlEntry old = before.remove(e.identifierHex());
-      String label = e.identifierHex() + " " + e.friendlyName().orElse("");
-      if (old == null) {
-        added.add(label);
-      } else if (!EntrySummary.of(old).equals(EntrySummary.of(e))) {
-        changed.add(label + ": " + EntrySummary.difference(old, e));
+    List<ListChange> lists = new ArrayList<>();
+    for (CtlKind kind : CtlKind.values()) {
+      Optional<Ctl> before =
+          kind == CtlKind.AUTHROOT
+              ? Optional.of(prevAuth)
+              : Optional.ofNullable(prev.files().get("mirror/" + kind.cabName()))
+                  .map(x -> previousList(prev, "mirror/" + kind.cabName(), kind));
+      Optional<Ctl> after = Optional.ofNullable(current.get(kind));
+      if (before.isPresent() || after.isPresent()) {
+        lists.add(new ListChange(kind, before, after));
       }
     }
+    // Roots that left the list stay in the mirror for the grace period.
+    Map<String, CtlEntry> gone = new LinkedHashMap<>();
+    prevAuth.entries().forEach(e -> gone.put(e.identifierHex(), e));
+    authroot.entries().forEach(e -> gone.remove(e.identifierHex()));
     Map<String, Manifest.RemovedRoot> earlier = new LinkedHashMap<>();
     prev.manifest().removedRoots().forEach(r -> earlier.put(r.sha1(), r));
     Instant now = req.now().truncatedTo(ChronoUnit.SECONDS);
     int grace = req.profile().graceDays();
-    for (CtlEntry e : before.values()) {
+    for (CtlEntry e : gone.values()) {
       String sha1 = e.identifierHex();
-      gone.add(sha1 + " " + e.friendlyName().orElse(""));
       Instant since =
           Optional.ofNullable(earlier.get(sha1))
               .map(r -> Instant.parse(r.removedSince()))
@@ -1097,7 +1116,7 @@ public final class BundleBuilder {
     }
     // Roots removed before the previous bundle and still in their grace period.
     for (Manifest.RemovedRoot r : prev.manifest().removedRoots()) {
-      if (before.containsKey(r.sha1()) || authroot.entry(r.sha1()).isPresent()) {
+      if (gone.containsKey(r.sha1()) || authroot.entry(r.sha1()).isPresent()) {
         continue;
       }
       byte[] der = prev.files().get("mirror/" + r.sha1() + ".crt");
@@ -1108,14 +1127,6 @@ public final class BundleBuilder {
         removed.add(r);
       }
     }
-    Set<String> prevDisIds = new LinkedHashSet<>();
-    prevDis.entries().forEach(e -> prevDisIds.add(e.identifierHex()));
-    List<String> disAdded = new ArrayList<>();
-    for (CtlEntry e : disallowed.entries()) {
-      if (!prevDisIds.contains(e.identifierHex())) {
-        disAdded.add(e.identifierHex());
-      }
-    }
     if (!gone.isEmpty()) {
       warnings.add(
           gone.size()
@@ -1123,7 +1134,7 @@ public final class BundleBuilder {
               + grace
               + " days (certutil advises deferring deletes until clients have updated)");
     }
-    return new Changes(Optional.of(prev.manifest().bundleId()), added, gone, changed, disAdded);
+    return new Changes(Optional.of(prev.manifest().bundleId()), lists, prev.files());
   }
 
   /** A list older than the previous bundle's would undo Microsoft's removals: refuse it. */

@@ -13,11 +13,14 @@ import dev.trustbundle.bundle.SigningKey;
 import dev.trustbundle.client.ClientFiles;
 import dev.trustbundle.client.ClientSettings;
 import dev.trustbundle.client.MirrorUrl;
+import dev.trustbundle.ctl.CtlKind;
 import dev.trustbundle.error.TrustBundleException;
 import dev.trustbundle.error.UsageException;
 import dev.trustbundle.error.VerificationException;
 import dev.trustbundle.profile.Profile;
 import dev.trustbundle.profile.ProfileParser;
+import dev.trustbundle.report.BuildReportHtml;
+import dev.trustbundle.report.CtlDiff;
 import dev.trustbundle.upstream.FetchCache;
 import dev.trustbundle.upstream.FetchOptions;
 import dev.trustbundle.upstream.Fetcher;
@@ -56,6 +59,9 @@ import picocli.CommandLine.Spec;
           + " output file."
     })
 final class BuildCommand implements Callable<Integer> {
+  /** Changed roots named in the text summary; the rest are counted. */
+  static final int SUMMARY_CHANGED = 10;
+
   static final String MICROSOFT =
       "http://ctldl.windowsupdate.com/msdownload/update/v3/static/trustedr/en/";
 
@@ -182,6 +188,14 @@ final class BuildCommand implements Callable<Integer> {
               + " the script only.")
   String clientUrl;
 
+  @Option(
+      names = "--html",
+      paramLabel = "FILE",
+      description =
+          "Also write the build report (lists, files, extras, CRLs, removed roots, warnings,"
+              + " changes since --previous) as a self-contained HTML page.")
+  Path html;
+
   @Override
   public Integer call() {
     Instant now = Inputs.now(at);
@@ -200,9 +214,9 @@ final class BuildCommand implements Callable<Integer> {
           case "profile" -> BundleBuilder.RootsMode.PROFILE;
           default -> throw new UsageException("--roots must be all or profile, not " + roots);
         };
-    Path outDir = out.toAbsolutePath().getParent();
-    if (Files.isDirectory(out) || outDir == null || !Files.isDirectory(outDir)) {
-      throw new UsageException("--out " + out + " must name a file in an existing folder");
+    Outputs.requireFileTarget(out, "--out");
+    if (html != null) {
+      Outputs.requireFileTarget(html, "--html");
     }
     SortedMap<String, byte[]> clientFiles =
         ClientFiles.generate(
@@ -253,6 +267,21 @@ final class BuildCommand implements Callable<Integer> {
     SortedMap<String, byte[]> entries = result.entries();
     Outputs.atomicWrite(out, o -> BundleArchive.write(entries, o), false);
     progress.stage("wrote " + out);
+    if (html != null) {
+      byte[] page =
+          BuildReportHtml.render(
+                  new BuildReportHtml.Input(
+                      result.manifest(),
+                      entries,
+                      Optional.empty(),
+                      result.changes().previousBundleId(),
+                      changes(result),
+                      now,
+                      out.toString()))
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      Outputs.atomicWrite(html, o -> o.write(page), false);
+      progress.stage("wrote " + html);
+    }
     printSummary(result, stats);
     return ExitCodes.OK;
   }
@@ -430,6 +459,11 @@ final class BuildCommand implements Callable<Integer> {
     Manifest m = r.manifest();
     long size = r.entries().values().stream().mapToLong(b -> b.length).sum();
     BundleBuilder.Changes c = r.changes();
+    List<CtlDiff> diffs = changes(r);
+    Optional<CtlDiff> authroot =
+        diffs.stream().filter(d -> d.kind() == CtlKind.AUTHROOT).findFirst();
+    Optional<CtlDiff> disallowed =
+        diffs.stream().filter(d -> d.kind() == CtlKind.DISALLOWEDCERT).findFirst();
     if (json) {
       ObjectMapper mapper = new ObjectMapper();
       ObjectNode o = mapper.createObjectNode();
@@ -450,10 +484,16 @@ final class BuildCommand implements Callable<Integer> {
       n.put("retries", stats.retries());
       ObjectNode ch = o.putObject("changes");
       ch.put("previousBundleId", c.previousBundleId().orElse(null));
-      ch.set("rootsAdded", mapper.valueToTree(c.rootsAdded()));
-      ch.set("rootsRemoved", mapper.valueToTree(c.rootsRemoved()));
-      ch.set("rootsChanged", mapper.valueToTree(c.rootsChanged()));
-      ch.set("disallowedAdded", mapper.valueToTree(c.disallowedAdded()));
+      ch.set("rootsAdded", mapper.valueToTree(labels(authroot.map(CtlDiff::added))));
+      ch.set("rootsRemoved", mapper.valueToTree(labels(authroot.map(CtlDiff::removed))));
+      ch.set(
+          "rootsChanged",
+          mapper.valueToTree(
+              authroot.map(CtlDiff::changed).orElse(List.of()).stream()
+                  .map(BuildCommand::label)
+                  .toList()));
+      ch.set("disallowedAdded", mapper.valueToTree(ids(disallowed.map(CtlDiff::added))));
+      ch.set("disallowedRemoved", mapper.valueToTree(ids(disallowed.map(CtlDiff::removed))));
       o.set("warnings", mapper.valueToTree(m.warnings()));
       w.println(o.toString());
     } else {
@@ -483,19 +523,70 @@ final class BuildCommand implements Callable<Integer> {
           "network", stats.requests(), stats.bytes(), stats.notModified(), stats.retries());
       if (c.previousBundleId().isPresent()) {
         w.printf(
-            "  %-12s since %s: %d roots added, %d removed, %d changed; %d disallowed added%n",
+            "  %-12s since %s: %d roots added, %d removed, %d changed; %d disallowed added,"
+                + " %d removed%n",
             "changes",
             c.previousBundleId().get(),
-            c.rootsAdded().size(),
-            c.rootsRemoved().size(),
-            c.rootsChanged().size(),
-            c.disallowedAdded().size());
-        c.rootsAdded().forEach(s -> w.printf("  %-12s + %s%n", "", s));
-        c.rootsRemoved().forEach(s -> w.printf("  %-12s - %s%n", "", s));
-        c.rootsChanged().forEach(s -> w.printf("  %-12s ~ %s%n", "", s));
+            authroot.map(d -> d.added().size()).orElse(0),
+            authroot.map(d -> d.removed().size()).orElse(0),
+            authroot.map(d -> d.changed().size()).orElse(0),
+            disallowed.map(d -> d.added().size()).orElse(0),
+            disallowed.map(d -> d.removed().size()).orElse(0));
+        labels(authroot.map(CtlDiff::added))
+            .forEach(s -> w.printf("  %-12s + %s%n", "", Main.oneLine(s)));
+        labels(authroot.map(CtlDiff::removed))
+            .forEach(s -> w.printf("  %-12s - %s%n", "", Main.oneLine(s)));
+        // Changed roots can be many (73 in August 2025): the first few here, all of them in
+        // --html and in trustbundle diff.
+        List<CtlDiff.Changed> changed = authroot.map(CtlDiff::changed).orElse(List.of());
+        changed.stream()
+            .limit(SUMMARY_CHANGED)
+            .forEach(x -> w.printf("  %-12s ~ %s%n", "", Main.oneLine(label(x))));
+        if (changed.size() > SUMMARY_CHANGED) {
+          w.printf(
+              "  %-12s ~ and %d more changed roots (all of them: --html FILE, or trustbundle diff"
+                  + " PREVIOUS OUT)%n",
+              "", changed.size() - SUMMARY_CHANGED);
+        }
       }
       m.warnings().forEach(s -> w.printf("  %-12s %s%n", "warning", Main.oneLine(s)));
     }
     w.flush();
+  }
+
+  /** The changes since the previous bundle, worded as {@code trustbundle diff} words them. */
+  static List<CtlDiff> changes(BundleBuilder.Result r) {
+    SortedMap<String, byte[]> before = r.changes().previousFiles();
+    SortedMap<String, byte[]> after = r.entries();
+    return r.changes().lists().stream()
+        .map(
+            l ->
+                CtlDiff.compare(
+                    l.kind(),
+                    l.before(),
+                    l.after(),
+                    sha1 -> Optional.ofNullable(before.get("mirror/" + sha1 + ".crt")),
+                    sha1 -> Optional.ofNullable(after.get("mirror/" + sha1 + ".crt"))))
+        .toList();
+  }
+
+  /** "SHA1 name" per entry. */
+  private static List<String> labels(Optional<List<CtlDiff.Entry>> entries) {
+    return entries.orElse(List.of()).stream()
+        .map(e -> e.sha1() + " " + e.friendlyName().orElse(""))
+        .map(String::strip)
+        .toList();
+  }
+
+  private static List<String> ids(Optional<List<CtlDiff.Entry>> entries) {
+    return entries.orElse(List.of()).stream().map(CtlDiff.Entry::sha1).toList();
+  }
+
+  /** "SHA1 name: change; change". */
+  private static String label(CtlDiff.Changed c) {
+    return c.sha1()
+        + c.friendlyName().map(n -> " " + n).orElse("")
+        + ": "
+        + String.join("; ", c.changes());
   }
 }

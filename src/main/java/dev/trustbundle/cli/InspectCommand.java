@@ -1,9 +1,11 @@
 package dev.trustbundle.cli;
 
+import dev.trustbundle.bundle.BundleArchive;
 import dev.trustbundle.ctl.Certificates;
 import dev.trustbundle.ctl.CtlFormatException;
 import dev.trustbundle.error.TrustBundleException;
 import dev.trustbundle.error.UsageException;
+import dev.trustbundle.report.BuildReportHtml;
 import dev.trustbundle.report.FileReport;
 import dev.trustbundle.report.InputFile;
 import dev.trustbundle.report.Inspector;
@@ -13,7 +15,9 @@ import dev.trustbundle.verify.AnchorSource;
 import dev.trustbundle.verify.Pin;
 import dev.trustbundle.verify.TrustAnchors;
 import dev.trustbundle.verify.VerifyOptions;
+import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +26,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -94,6 +100,14 @@ final class InspectCommand implements Callable<Integer> {
       description = "Omit the table of entries (and the entries array with --json).")
   boolean summary;
 
+  @Option(
+      names = "--html",
+      paramLabel = "FILE",
+      description =
+          "Also write a bundle's report (lists, files by role, extras, CRLs, removed roots,"
+              + " warnings) as a self-contained HTML page; needs exactly one FILE, a bundle.")
+  Path html;
+
   @Override
   public Integer call() {
     Instant now = Inputs.now(at);
@@ -105,6 +119,12 @@ final class InspectCommand implements Callable<Integer> {
     }
     if (roots != null && !Files.isDirectory(roots)) {
       throw new UsageException("--roots " + roots + " is not a folder");
+    }
+    if (html != null) {
+      if (files.size() != 1) {
+        throw new UsageException("--html renders one bundle's report; give exactly one FILE");
+      }
+      Outputs.requireFileTarget(html, "--html");
     }
     TrustAnchors anchors = anchors();
     // A file that cannot be read is reported in its place; the others are still inspected.
@@ -135,6 +155,16 @@ final class InspectCommand implements Callable<Integer> {
     for (int i = 0, next = 0; i < files.size(); i++) {
       reports.add(unreadable.containsKey(i) ? unreadable.get(i) : inspected.get(next++));
     }
+    if (html != null
+        && reports.get(0).format() != FileReport.Format.BUNDLE
+        && reports.get(0).error().isEmpty()) {
+      throw new UsageException(
+          "--html renders a bundle's report, and "
+              + files.get(0)
+              + " is a "
+              + reports.get(0).kind()
+              + " file; give a bundle (.tar.gz)");
+    }
     PrintWriter out = spec.commandLine().getOut();
     int code = ExitCodes.OK;
     for (FileReport r : reports) {
@@ -152,7 +182,37 @@ final class InspectCommand implements Callable<Integer> {
       code = Math.max(code, ExitCodes.of(r.status()));
     }
     out.flush();
+    if (html != null) {
+      writeHtml(reports.get(0), inputs.isEmpty() ? null : inputs.get(0), now);
+    }
     return code;
+  }
+
+  /** The bundle's report page; a bundle that could not be read has none (its error is shown). */
+  private void writeHtml(FileReport r, InputFile in, Instant now) {
+    if (r.bundle().isEmpty() || in == null) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "trustbundle: no HTML report written: "
+                  + Main.oneLine(r.file())
+                  + " could not be read as a bundle");
+      return;
+    }
+    SortedMap<String, byte[]> entries =
+        BundleArchive.read(new ByteArrayInputStream(in.data()), BundleArchive.Limits.DEFAULT);
+    byte[] page =
+        BuildReportHtml.render(
+                new BuildReportHtml.Input(
+                    r.bundle().get().manifest(),
+                    entries,
+                    r.bundle(),
+                    Optional.empty(),
+                    List.of(),
+                    now,
+                    r.file()))
+            .getBytes(StandardCharsets.UTF_8);
+    Outputs.atomicWrite(html, o -> o.write(page), false);
   }
 
   private boolean verbose() {

@@ -31,6 +31,7 @@ public final class Main implements Runnable {
           RollbackCommand.class,
           ServeCommand.class,
           ExportCommand.class,
+          DiffCommand.class,
           ProbeCommand.class,
           ClientConfigCommand.class,
           CheckCommand.class,

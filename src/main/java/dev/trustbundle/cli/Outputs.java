@@ -22,6 +22,17 @@ final class Outputs {
     void write(OutputStream out) throws IOException;
   }
 
+  /**
+   * Refuses an output path that is a folder or whose folder does not exist, before any work is
+   * done.
+   */
+  static void requireFileTarget(Path target, String option) {
+    Path dir = target.toAbsolutePath().getParent();
+    if (Files.isDirectory(target) || dir == null || !Files.isDirectory(dir)) {
+      throw new UsageException(option + " " + target + " must name a file in an existing folder");
+    }
+  }
+
   static void atomicWrite(Path target, Body body, boolean privateFile) {
     Path dir = target.toAbsolutePath().getParent();
     if (dir == null || !Files.isDirectory(dir)) {

@@ -271,7 +271,7 @@ public final class Inspector {
                 .count();
     Instant expires = Instant.parse(m.expires());
     if (expires.isBefore(now)) {
-      problems.add("the bundle expired on " + m.expires() + "; build a new one");
+      problems.add(expiredProblem(m));
     }
     // Each list again, with the roots the bundle itself carries.
     AnchorSource mirror =
@@ -325,6 +325,11 @@ public final class Inspector {
         problems.isEmpty() ? Status.VALID : Status.INVALID,
         Optional.empty(),
         Optional.of(check));
+  }
+
+  /** The problem recorded for a bundle past its expiry. */
+  static String expiredProblem(dev.trustbundle.bundle.Manifest m) {
+    return "the bundle expired on " + m.expires() + "; build a new one";
   }
 
   private static String fileNameOf(String path) {

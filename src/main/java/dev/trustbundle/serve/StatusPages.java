@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustbundle.bundle.Manifest;
+import dev.trustbundle.report.Html;
 import dev.trustbundle.store.StateStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Response;
@@ -78,89 +80,100 @@ final class StatusPages {
   }
 
   boolean html(Snapshot snap, Response response, Callback callback, boolean head) {
-    ObjectNode m = model(snap);
-    StringBuilder b = new StringBuilder();
-    b.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
-        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-        .append("<title>TrustBundle mirror status</title><style>")
-        .append("body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;")
-        .append("max-width:60rem;padding:0 1rem;color:#1f2933;background:#f7f9fb}")
-        .append("h1{font-size:1.5rem}h2{font-size:1.1rem;margin-top:2rem}")
-        .append(".badge{display:inline-block;padding:.2rem .7rem;border-radius:1rem;color:#fff;")
-        .append("font-weight:600}.ok{background:#2f855a}.bad{background:#c53030}")
-        .append(
-            "table{border-collapse:collapse;width:100%;background:#fff;box-shadow:0 1px 2px #0002}")
-        .append("th,td{text-align:left;padding:.45rem .7rem;border-bottom:1px solid #e4e7eb;")
-        .append("font-size:.92rem}th{background:#eef2f6}code{font-size:.88rem}")
-        .append("li{margin:.2rem 0}</style></head><body>");
+    return write(response, callback, 200, "text/html; charset=utf-8", page(model(snap)), head);
+  }
+
+  /** The /status page for people: the same facts as /status.json, in the shared HTML style. */
+  static String page(ObjectNode m) {
     boolean healthy = m.path("healthy").asBoolean();
-    b.append("<h1>TrustBundle mirror <span id=\"health\" class=\"badge ")
-        .append(healthy ? "ok\">healthy" : "bad\">" + esc(m.path("problem").asText()))
-        .append("</span></h1>");
+    Html.Page p =
+        new Html.Page("TrustBundle mirror")
+            .subtitle("What this mirror serves to Windows clients, and its recent history")
+            .status(
+                healthy ? Html.Tone.OK : Html.Tone.BAD,
+                healthy ? "healthy" : m.path("problem").asText(),
+                "health");
     JsonNode a = m.path("active");
     if (!a.isMissingNode()) {
-      b.append("<h2>Active bundle</h2><table id=\"active\">");
-      row(b, "Bundle", "<code>" + esc(a.path("bundleId").asText()) + "</code>");
-      row(b, "Sequence", esc(a.path("sequence").asText()));
-      row(
-          b,
-          "Created",
-          esc(a.path("created").asText()) + " (" + a.path("ageDays").asLong() + " days ago)");
-      row(
-          b,
-          "Expires",
-          esc(a.path("expires").asText()) + " (in " + a.path("expiresInDays").asLong() + " days)");
-      row(b, "Files", esc(a.path("files").asText()));
-      b.append("</table><h2>Trust lists</h2><table id=\"lists\"><tr><th>List</th><th>Sequence</th>")
-          .append("<th>thisUpdate</th><th>Signed via</th></tr>");
+      long age = a.path("ageDays").asLong();
+      long left = a.path("expiresInDays").asLong();
+      p.stat("age", age + " d", "since the bundle was built", Html.Tone.INFO)
+          .stat(
+              "expires-in",
+              left + " d",
+              "until it expires",
+              left < 0 ? Html.Tone.BAD : left < 7 ? Html.Tone.WARNING : Html.Tone.OK)
+          .stat("files", a.path("files").asText(), "files served", Html.Tone.NEUTRAL)
+          .stat(
+              "warning-count",
+              String.valueOf(a.path("warnings").size()),
+              "warnings",
+              a.path("warnings").size() == 0 ? Html.Tone.OK : Html.Tone.WARNING);
+      p.heading("Active bundle", "active-bundle")
+          .facts(
+              "active",
+              List.of(
+                  new Html.Fact("Bundle", Html.code(a.path("bundleId").asText())),
+                  new Html.Fact("Sequence", Html.text(a.path("sequence").asText())),
+                  new Html.Fact(
+                      "Created",
+                      Html.join(
+                          Html.text(a.path("created").asText()),
+                          Html.muted("(" + age + " days ago)"))),
+                  new Html.Fact(
+                      "Expires",
+                      Html.join(
+                          Html.text(a.path("expires").asText()),
+                          Html.muted("(in " + left + " days)"))),
+                  new Html.Fact("Files", Html.text(a.path("files").asText()))));
+      List<List<Html.Fragment>> lists = new ArrayList<>();
       for (JsonNode l : a.path("lists")) {
-        b.append("<tr><td>")
-            .append(esc(l.path("kind").asText()))
-            .append("</td><td><code>")
-            .append(esc(l.path("sequenceNumber").asText()))
-            .append("</code></td><td>")
-            .append(esc(l.path("thisUpdate").asText()))
-            .append("</td><td>")
-            .append(esc(l.path("anchor").asText()))
-            .append("</td></tr>");
+        lists.add(
+            List.of(
+                Html.strong(l.path("kind").asText()),
+                Html.code(l.path("sequenceNumber").asText()),
+                Html.text(l.path("thisUpdate").asText()),
+                Html.text(l.path("anchor").asText())));
       }
-      b.append("</table>");
+      p.heading("Trust lists", "trust-lists")
+          .table(
+              "lists",
+              List.of("List", "Sequence", "thisUpdate", "Signed via"),
+              lists,
+              "The active bundle carries no list.");
       if (a.path("warnings").size() > 0) {
-        b.append("<h2>Warnings</h2><ul id=\"warnings\">");
-        for (JsonNode w : a.path("warnings")) {
-          b.append("<li>").append(esc(w.asText())).append("</li>");
-        }
-        b.append("</ul>");
+        List<String> w = new ArrayList<>();
+        a.path("warnings").forEach(x -> w.add(x.asText()));
+        p.heading("Warnings", "warnings-heading").callout("warnings", Html.Tone.WARNING, w);
       }
+    } else {
+      p.callout("nothing-active", Html.Tone.BAD, List.of("No bundle has been imported yet."));
     }
-    b.append("<h2>Recent history</h2><table id=\"history\"><tr><th>Time</th><th>Action</th>")
-        .append("<th>Bundle</th><th>Detail</th></tr>");
+    List<List<Html.Fragment>> rows = new ArrayList<>();
     JsonNode hist = m.path("history");
     for (int i = hist.size() - 1; i >= 0; i--) {
       JsonNode h = hist.get(i);
-      b.append("<tr><td>")
-          .append(esc(h.path("time").asText()))
-          .append("</td><td>")
-          .append(esc(h.path("action").asText()))
-          .append("</td><td><code>")
-          .append(esc(h.path("bundleId").asText(h.path("file").asText(""))))
-          .append("</code></td><td>")
-          .append(esc(h.path("reason").asText("")))
-          .append("</td></tr>");
+      String action = h.path("action").asText();
+      rows.add(
+          List.of(
+              Html.text(h.path("time").asText()),
+              Html.badge(tone(action), action),
+              Html.code(h.path("bundleId").asText(h.path("file").asText(""))),
+              Html.text(h.path("reason").asText(""))));
     }
-    b.append("</table></body></html>\n");
-    return write(response, callback, 200, "text/html; charset=utf-8", b.toString(), head);
+    p.heading("Recent history", "recent-history")
+        .table("history", List.of("Time", "Action", "Bundle", "Detail"), rows, "No history yet.");
+    p.footer("trustbundle serve \u00b7 the same facts as JSON at /status.json \u00b7 /healthz");
+    return p.render();
   }
 
-  private static void row(StringBuilder b, String k, String v) {
-    b.append("<tr><th>").append(k).append("</th><td>").append(v).append("</td></tr>");
-  }
-
-  static String esc(String s) {
-    return s.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\"", "&quot;");
+  private static Html.Tone tone(String action) {
+    return switch (action) {
+      case "import" -> Html.Tone.ADDED;
+      case "rollback", "downgrade" -> Html.Tone.CHANGED;
+      case "refused" -> Html.Tone.REMOVED;
+      default -> Html.Tone.NEUTRAL;
+    };
   }
 
   private static boolean write(

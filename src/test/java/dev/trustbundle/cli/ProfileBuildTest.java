@@ -88,25 +88,28 @@ class ProfileBuildTest {
         "");
   }
 
-  static BuildCommandTest.Run run(Path dir, UpstreamSim sim, String profileYaml) throws Exception {
+  static BuildCommandTest.Run run(Path dir, UpstreamSim sim, String profileYaml, String... extra)
+      throws Exception {
     Path prof = dir.resolve("profile.yaml");
     Files.writeString(prof, profileYaml);
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "--profile",
+                prof.toString(),
+                "--roots",
+                "profile",
+                "--rewrite",
+                "http://pki.test/=" + sim.url(),
+                "--rewrite",
+                "http://cacerts.test/=" + sim.url(),
+                "--rewrite",
+                "http://www.microsoft.test/pkiops/=" + sim.url(),
+                "--rewrite",
+                "http://crl.test/=" + sim.url()));
+    args.addAll(java.util.List.of(extra));
     return BuildCommandTest.build(
-        sim.url(),
-        dir.resolve("b.tar.gz"),
-        "2025-07-01",
-        "--profile",
-        prof.toString(),
-        "--roots",
-        "profile",
-        "--rewrite",
-        "http://pki.test/=" + sim.url(),
-        "--rewrite",
-        "http://cacerts.test/=" + sim.url(),
-        "--rewrite",
-        "http://www.microsoft.test/pkiops/=" + sim.url(),
-        "--rewrite",
-        "http://crl.test/=" + sim.url());
+        sim.url(), dir.resolve("b.tar.gz"), "2025-07-01", args.toArray(String[]::new));
   }
 
   @Test
