@@ -39,6 +39,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -360,6 +361,9 @@ public final class BundleBuilder {
           }
         };
     CtlVerifier verifier = new CtlVerifier(req.anchors(), anchors, req.verifyOptions());
+    // The lists as extracted from their verified cabinets: an upstream authroot.stl with the same
+    // bytes needs no second parse and signature check.
+    Map<CtlKind, byte[]> verifiedStl = new ConcurrentHashMap<>();
 
     Ctl verifiedAuthroot;
     try {
@@ -372,7 +376,8 @@ public final class BundleBuilder {
               lists,
               warnings,
               items,
-              "mirror/authrootstl.cab");
+              "mirror/authrootstl.cab",
+              verifiedStl);
     } catch (RuntimeException e) {
       rootFutures.values().forEach(f -> f.cancel(true));
       throw e;
@@ -397,7 +402,8 @@ public final class BundleBuilder {
             lists,
             warnings,
             items,
-            "mirror/disallowedcertstl.cab");
+            "mirror/disallowedcertstl.cab",
+            verifiedStl);
     Optional<Fetched> pinCab = join(first.get("pinrulesstl.cab"));
     Optional<Ctl> pinrules = Optional.empty();
     if (pinCab.isPresent()) {
@@ -411,7 +417,8 @@ public final class BundleBuilder {
                   lists,
                   warnings,
                   items,
-                  "mirror/pinrulesstl.cab"));
+                  "mirror/pinrulesstl.cab",
+                  verifiedStl));
     } else {
       warnings.add(
           "upstream has no pinrulesstl.cab (HTTP 404); Windows 10+ clients will miss pin rules");
@@ -423,6 +430,9 @@ public final class BundleBuilder {
               stl.get(),
               stl.get().url(),
               b -> {
+                if (Arrays.equals(b, verifiedStl.get(CtlKind.AUTHROOT))) {
+                  return;
+                }
                 SignedCtl s = CtlParser.parse(b);
                 CtlVerification v = verifier.verify(s, Optional.of(CtlKind.AUTHROOT), now);
                 if (!v.valid()) {
@@ -729,7 +739,8 @@ public final class BundleBuilder {
       List<Manifest.ListInfo> lists,
       List<String> warnings,
       Map<String, Item> items,
-      String path) {
+      String path,
+      Map<CtlKind, byte[]> verifiedStl) {
     Ctl[] out = new Ctl[1];
     Fetched ok =
         verified(
@@ -754,6 +765,7 @@ public final class BundleBuilder {
                 throw new VerificationException(String.join("; ", v.failures()));
               }
               out[0] = s.ctl();
+              verifiedStl.put(kind, stl);
               synchronized (lists) {
                 lists.removeIf(l -> l.kind().equals(kind.label()));
                 lists.add(
