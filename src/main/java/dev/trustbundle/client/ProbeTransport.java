@@ -154,24 +154,7 @@ final class ProbeTransport {
 
   /** A network failure in words: the innermost useful cause. */
   static String describe(Throwable e) {
-    Throwable t = e;
-    String best = null;
-    for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
-      if (t instanceof java.nio.channels.UnresolvedAddressException
-          || t instanceof java.net.UnknownHostException) {
-        return "host not found (DNS)";
-      }
-      if (t instanceof java.net.ConnectException) {
-        best = "connection refused or unreachable";
-      } else if (t instanceof java.net.http.HttpTimeoutException) {
-        best = "timed out";
-      } else if (t instanceof javax.net.ssl.SSLException) {
-        best = "TLS failed: " + t.getMessage();
-      } else if (best == null && t.getMessage() != null) {
-        best = t.getClass().getSimpleName() + ": " + t.getMessage();
-      }
-    }
-    return best != null ? best.replaceAll("\\s+", " ") : e.getClass().getSimpleName();
+    return dev.trustbundle.upstream.Fetcher.describe(e);
   }
 
   /** Thrown when a body passes its limit; the exchange is cancelled at once. */

@@ -267,7 +267,7 @@ public final class Fetcher implements AutoCloseable {
   }
 
   /** Names a network failure in words: the innermost useful message of the cause chain. */
-  static String describe(IOException e) {
+  public static String describe(Throwable e) {
     Throwable t = e;
     String best = null;
     for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
@@ -279,11 +279,13 @@ public final class Fetcher implements AutoCloseable {
         best = "connection refused or unreachable";
       } else if (t instanceof java.net.http.HttpTimeoutException) {
         best = "timed out";
+      } else if (t instanceof javax.net.ssl.SSLException) {
+        best = "TLS failed: " + t.getMessage();
       } else if (best == null && t.getMessage() != null) {
         best = t.getClass().getSimpleName() + ": " + t.getMessage();
       }
     }
-    return best != null ? best : e.getClass().getSimpleName();
+    return best != null ? best.replaceAll("\\s+", " ") : e.getClass().getSimpleName();
   }
 
   /** Exponential backoff with full jitter; a Retry-After in seconds wins when it is longer. */

@@ -18,7 +18,6 @@ import dev.trustbundle.store.StateStore;
 import dev.trustbundle.testing.UpstreamSim;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +28,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -301,15 +299,7 @@ class ClientConfigCommandTest {
     try (MirrorServer server =
         new MirrorServer(
             new StateStore(state),
-            new MirrorServer.Options(
-                Optional.of(new InetSocketAddress("127.0.0.1", 0)),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                List.of(),
-                600,
-                Optional.empty(),
-                8),
+            dev.trustbundle.testing.Servers.loopback(8),
             Clock.systemUTC())) {
       server.start();
       String base = server.urls().get(0).replace("0.0.0.0", "127.0.0.1");

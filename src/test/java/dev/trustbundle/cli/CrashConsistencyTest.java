@@ -6,7 +6,6 @@ import dev.trustbundle.ctl.Hex;
 import dev.trustbundle.serve.MirrorServer;
 import dev.trustbundle.store.StateStore;
 import dev.trustbundle.testing.UpstreamSim;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,17 +89,7 @@ class CrashConsistencyTest {
 
     MirrorServer server =
         new MirrorServer(
-            new StateStore(state),
-            new MirrorServer.Options(
-                Optional.of(new InetSocketAddress("127.0.0.1", 0)),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                List.of(),
-                600,
-                Optional.empty(),
-                32),
-            Clock.systemUTC());
+            new StateStore(state), dev.trustbundle.testing.Servers.loopback(32), Clock.systemUTC());
     server.start();
     String base = server.urls().get(0).replace("0.0.0.0", "127.0.0.1");
     AtomicBoolean running = new AtomicBoolean(true);

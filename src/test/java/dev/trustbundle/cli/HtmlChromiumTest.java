@@ -10,7 +10,6 @@ import dev.trustbundle.testing.Fixtures;
 import dev.trustbundle.testing.TestPki;
 import dev.trustbundle.testing.UpstreamSim;
 import java.awt.image.BufferedImage;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +20,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -293,17 +291,7 @@ class HtmlChromiumTest {
     Clock clock = Clock.fixed(Instant.parse("2025-09-02T00:00:00Z"), ZoneOffset.UTC);
     try (MirrorServer server =
         new MirrorServer(
-            new StateStore(state),
-            new MirrorServer.Options(
-                Optional.of(new InetSocketAddress("127.0.0.1", 0)),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                List.of(),
-                600,
-                Optional.empty(),
-                8),
-            clock)) {
+            new StateStore(state), dev.trustbundle.testing.Servers.loopback(8), clock)) {
       server.start();
       String base = server.urls().get(0).replace("0.0.0.0", "127.0.0.1");
       Rendered r = render(base + "status", dir.resolve("chromium"), "status");

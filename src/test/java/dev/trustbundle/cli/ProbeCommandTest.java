@@ -11,7 +11,6 @@ import dev.trustbundle.testing.FaultyMirror.Fault;
 import dev.trustbundle.testing.UpstreamSim;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +18,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
@@ -84,17 +82,7 @@ class ProbeCommandTest {
         .isZero();
     server =
         new MirrorServer(
-            new StateStore(state),
-            new MirrorServer.Options(
-                Optional.of(new InetSocketAddress("127.0.0.1", 0)),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                List.of(),
-                600,
-                Optional.empty(),
-                16),
-            Clock.systemUTC());
+            new StateStore(state), dev.trustbundle.testing.Servers.loopback(16), Clock.systemUTC());
     server.start();
     served = server.urls().get(0).replace("0.0.0.0", "127.0.0.1");
   }
