@@ -60,7 +60,7 @@ public final class HostileCorpus {
    * @param args the arguments after the command name; {@code @name} stands for the path of the
    *     case's file {@code name}
    * @param expected the exit code (HTTP: the acceptable statuses)
-   * @param fragment text the refusal message must contain ("" for HTTP)
+   * @param fragment text the refusal message must contain (HTTP: the answer's body)
    * @param fromFixtures derived from {@code ../shared/fixtures}
    */
   public record Case(

@@ -69,18 +69,25 @@ final class HttpCases {
       out.add(h("path-" + p[0], get(p[1], ""), NOT_FOUND));
     }
     out.add(h("host-header-traversal", get("/active.json", "Host: ../../\r\n"), NOT_FOUND));
-    out.add(h("overlong-path", get("/" + "a".repeat(10_000), ""), Set.of(414)));
+    out.add(h("overlong-path", get("/" + "a".repeat(10_000), ""), Set.of(414), "URI too long"));
     out.add(
         h(
             "overlong-path-traversal",
             get("/" + "../".repeat(4_000) + "active.json", ""),
-            Set.of(414)));
+            Set.of(414),
+            "URI too long"));
     out.add(
         h(
             "huge-header",
             get("/authrootstl.cab", "X-Big: " + "x".repeat(20_000) + "\r\n"),
-            Set.of(431)));
-    out.add(h("many-headers", get("/authrootstl.cab", "X-A: b\r\n".repeat(2_000)), Set.of(431)));
+            Set.of(431),
+            "headers too large"));
+    out.add(
+        h(
+            "many-headers",
+            get("/authrootstl.cab", "X-A: b\r\n".repeat(2_000)),
+            Set.of(431),
+            "headers too large"));
     for (String method :
         new String[] {"POST", "PUT", "DELETE", "PATCH", "TRACE", "OPTIONS", "PROPFIND", "FOO"}) {
       out.add(
@@ -89,7 +96,8 @@ final class HttpCases {
               req(
                   method
                       + " /authrootstl.cab HTTP/1.1\r\nHost: mirror.test\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
-              Set.of(405)));
+              Set.of(405),
+              "only GET and HEAD"));
     }
     out.add(
         h(
@@ -141,10 +149,19 @@ final class HttpCases {
   }
 
   private static Case h(String name, String request, Set<Integer> statuses) {
-    return h(name, req(request), statuses);
+    return h(name, req(request), statuses, "");
+  }
+
+  private static Case h(String name, String request, Set<Integer> statuses, String body) {
+    return h(name, req(request), statuses, body);
   }
 
   private static Case h(String name, byte[] request, Set<Integer> statuses) {
+    return h(name, request, statuses, "");
+  }
+
+  /** A request, the statuses that may answer it, and text the answer's body must hold. */
+  private static Case h(String name, byte[] request, Set<Integer> statuses, String body) {
     return new Case(
         Category.HTTP,
         name,
@@ -153,7 +170,7 @@ final class HttpCases {
         Map.of("request", request),
         List.of(),
         statuses,
-        "",
+        body,
         false);
   }
 }
