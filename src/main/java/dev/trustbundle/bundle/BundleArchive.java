@@ -87,12 +87,24 @@ public final class BundleArchive {
               .setDecompressConcatenated(true)
               .get();
     } catch (IOException e) {
-      throw new MalformedInputException("the file is not a .tar.gz (" + e.getMessage() + ")");
+      throw new MalformedInputException(
+          "the file is not a .tar.gz ("
+              + (e.getMessage() == null ? "it ends inside the gzip header" : e.getMessage())
+              + ")");
     }
-    try (TarArchiveInputStream tar = new TarArchiveInputStream(gzip)) {
+    // Blocks of one record (512 bytes): with the default 10 KiB blocks the reader would skip the
+    // rest of the last block after the end marker unseen, and junk hidden there would pass.
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(gzip, 512)) {
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
         String name = e.getName();
+        // The reader does not refuse a header whose checksum is wrong; a damaged header is refused.
+        if (!e.isCheckSumOK()) {
+          throw new MalformedInputException(
+              "the archive header of "
+                  + printable(name)
+                  + " is corrupt (its checksum does not match); copy the bundle again");
+        }
         // "tar -C dir ." writes "./" and "./x": a leading "./" names the same file.
         while (name.startsWith("./")) {
           name = name.substring(2);

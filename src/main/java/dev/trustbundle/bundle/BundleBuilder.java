@@ -31,8 +31,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.cert.CRLException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -999,16 +997,11 @@ public final class BundleBuilder {
       Instant now,
       Instant expires,
       List<String> warnings) {
-    X509CRL crl;
-    try {
-      crl =
-          (X509CRL)
-              CertificateFactory.getInstance("X.509")
-                  .generateCRL(new java.io.ByteArrayInputStream(body));
-    } catch (CRLException | java.security.cert.CertificateException | RuntimeException e) {
-      throw new VerificationException(
-          "the CRL from " + url + " is not a valid CRL: " + e.getMessage());
-    }
+    // Nesting bounded before the JDK's parser; a CRL that does not parse is malformed (exit 3).
+    X509CRL crl =
+        dev.trustbundle.ctl.Certificates.parseCrl(
+            dev.trustbundle.ctl.Certificates.crlDer(body, "the CRL from " + url),
+            "the CRL from " + url);
     X509Certificate issuer = null;
     for (X509Certificate c : issuers) {
       if (c.getSubjectX500Principal().equals(crl.getIssuerX500Principal())) {

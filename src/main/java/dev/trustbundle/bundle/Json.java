@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.trustbundle.error.MalformedInputException;
+import dev.trustbundle.error.Messages;
 import java.io.IOException;
 
 /** Manifest (de)serialisation: pretty, stable, strict on read. */
@@ -13,7 +14,11 @@ public final class Json {
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          // One reading only: a key given twice, or bytes after the object, could be read
+          // differently by another tool (the signature covers the bytes, not one reading).
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private Json() {}
 
@@ -26,24 +31,42 @@ public final class Json {
     }
   }
 
-  /** Parses a manifest; malformed JSON or unknown fields are refused. */
+  /** Parses a manifest; malformed JSON, unknown fields and unusable values are refused. */
   public static Manifest read(byte[] bytes) {
+    Manifest m;
     try {
-      Manifest m = MAPPER.readValue(bytes, Manifest.class);
-      if (m == null || m.formatVersion() != Manifest.FORMAT_VERSION) {
-        throw new MalformedInputException(
-            "manifest.json has format version "
-                + (m == null ? "none" : m.formatVersion())
-                + "; this TrustBundle reads version "
-                + Manifest.FORMAT_VERSION);
-      }
-      return m;
+      m = MAPPER.readValue(bytes, Manifest.class);
+    } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+      throw invalid("unknown field \"" + e.getPropertyName() + "\"", e);
+    } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+      throw invalid(Messages.plain(e.getCause() != null ? e.getCause() : e), e);
+    } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+      String field =
+          e.getPath().stream()
+              .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+              .collect(java.util.stream.Collectors.joining("."));
+      throw invalid(field.isEmpty() ? "it is not a JSON object" : field + " has the wrong type", e);
+    } catch (JsonProcessingException e) {
+      throw invalid(
+          Messages.plain(e.getOriginalMessage()).replaceAll("\\s*\\(start marker at \\[.*", ""), e);
     } catch (IOException | RuntimeException e) {
-      if (e instanceof MalformedInputException me) {
-        throw me;
-      }
-      throw new MalformedInputException(
-          "manifest.json is not a valid manifest: " + e.getMessage().replaceAll("\\s+", " "));
+      throw invalid(Messages.plain(e), null);
     }
+    if (m == null || m.formatVersion() != Manifest.FORMAT_VERSION) {
+      throw new MalformedInputException(
+          "manifest.json has format version "
+              + (m == null ? "none" : m.formatVersion())
+              + "; this TrustBundle reads version "
+              + Manifest.FORMAT_VERSION);
+    }
+    return m;
+  }
+
+  private static MalformedInputException invalid(String why, JsonProcessingException e) {
+    String where =
+        e != null && e.getLocation() != null && e.getLocation().getLineNr() > 0
+            ? " (line " + e.getLocation().getLineNr() + ")"
+            : "";
+    return new MalformedInputException("manifest.json is not a valid manifest: " + why + where);
   }
 }

@@ -3,7 +3,6 @@ package dev.trustbundle.bundle;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * {@code manifest.json}: what a bundle holds and the proof that each piece was checked. Times are
@@ -52,12 +51,50 @@ public record Manifest(
     List<String> warnings) {
   public static final int FORMAT_VERSION = 1;
 
+  /** What a bundle id may be: it names a folder on the disconnected side. */
+  private static final java.util.regex.Pattern SAFE_ID =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+  // A manifest is read from hostile bytes (its signature is checked, but so is everything that
+  // uses it): every field the verifier and the store rely on is checked here, once.
   public Manifest {
-    Objects.requireNonNull(bundleId, "bundleId");
-    lists = List.copyOf(lists);
-    files = List.copyOf(files);
-    removedRoots = List.copyOf(removedRoots);
-    warnings = List.copyOf(warnings);
+    if (bundleId == null || !SAFE_ID.matcher(bundleId).matches()) {
+      throw new IllegalArgumentException(
+          "bundleId " + quoted(bundleId) + " is not a safe name (letters, digits, '.', '_', '-')");
+    }
+    instant(created, "created");
+    instant(expires, "expires");
+    lists = List.copyOf(required(lists, "lists"));
+    files = List.copyOf(required(files, "files"));
+    removedRoots = List.copyOf(required(removedRoots, "removedRoots"));
+    warnings = List.copyOf(required(warnings, "warnings"));
+  }
+
+  private static <T> T required(T value, String field) {
+    if (value == null) {
+      throw new IllegalArgumentException(field + " is missing");
+    }
+    return value;
+  }
+
+  private static void instant(String value, String field) {
+    try {
+      java.time.Instant.parse(required(value, field));
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          field
+              + " "
+              + quoted(value)
+              + " is not an ISO-8601 UTC time such as 2026-01-31T00:00:00Z");
+    }
+  }
+
+  private static String quoted(String s) {
+    if (s == null) {
+      return "(missing)";
+    }
+    String cut = s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    return "\"" + cut + "\"";
   }
 
   /** Profile name and SHA-256 of its file. */
@@ -74,7 +111,12 @@ public record Manifest(
       List<String> chain,
       String anchor,
       boolean verified,
-      List<String> warnings) {}
+      List<String> warnings) {
+    public ListInfo {
+      required(kind, "a list's kind");
+      required(path, "a list's path");
+    }
+  }
 
   /** A file of the archive with its origin. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -96,7 +138,13 @@ public record Manifest(
       String sourceUrl,
       String fetchedAt,
       String etag,
-      String lastModified) {}
+      String lastModified) {
+    public FileInfo {
+      required(path, "a file's path");
+      required(sha256, "the sha256 of " + path);
+      required(role, "the role of " + path);
+    }
+  }
 
   /** A root kept after it left the list. */
   public record RemovedRoot(

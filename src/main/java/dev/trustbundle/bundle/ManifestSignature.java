@@ -55,9 +55,11 @@ public final class ManifestSignature {
         out.add(conv.getCertificate(h));
       }
       return out;
-    } catch (CMSException | java.security.cert.CertificateException e) {
+    } catch (CMSException | java.security.cert.CertificateException | RuntimeException e) {
+      // The library's own words name its exception classes; say what it means instead.
       throw new MalformedInputException(
-          "manifest.json.p7s is not a CMS signature: " + e.getMessage());
+          "manifest.json.p7s is not a CMS signature (it does not decode as DER SignedData with"
+              + " certificates); the bundle is damaged or not a TrustBundle bundle");
     }
   }
 
@@ -80,9 +82,13 @@ public final class ManifestSignature {
       if (!signers.iterator().next().verify(verifier)) {
         throw new VerificationException("the manifest signature does not verify: manifest altered");
       }
-    } catch (CMSException e) {
+    } catch (VerificationException e) {
+      throw e;
+    } catch (CMSException | RuntimeException e) {
       throw new VerificationException(
-          "the manifest signature does not verify (" + e.getMessage() + ")");
+          "the manifest signature does not verify ("
+              + dev.trustbundle.error.Messages.plain(e)
+              + ")");
     } catch (OperatorCreationException e) {
       throw new IllegalStateException(e);
     }

@@ -6,8 +6,11 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -152,6 +155,7 @@ public final class CabReader {
     }
     pos = (int) coffFiles;
     List<FileRecord> files = new ArrayList<>(cFiles);
+    Set<String> names = new HashSet<>();
     long declaredTotal = 0;
     for (int i = 0; i < cFiles; i++) {
       String where = "CFFILE " + i + " at offset " + pos;
@@ -188,6 +192,15 @@ public final class CabReader {
               (attribs & ATTRIB_NAME_IS_UTF) != 0
                   ? StandardCharsets.UTF_8
                   : StandardCharsets.ISO_8859_1);
+      checkName(name, where);
+      if (!names.add(name.toLowerCase(Locale.ROOT))) {
+        throw new CabFormatException(
+            where
+                + ": the cabinet holds \""
+                + printable(name)
+                + "\" twice (names compare without case, as on Windows); which one a client"
+                + " extracts is not defined, so the cabinet is refused");
+      }
       if (iFolder >= 0xFFFD) {
         throw new CabFormatException(
             where
@@ -265,6 +278,37 @@ public final class CabReader {
     }
     List<CompressionType> types = folders.stream().map(f -> f.type).toList();
     return new Cabinet(types, entries);
+  }
+
+  /**
+   * Refuses member names that would lead an extracting tool out of its folder (absolute paths,
+   * drive letters, ".." segments) or carry control characters. Microsoft's cabinets hold one plain
+   * name such as {@code authroot.stl}.
+   */
+  private static void checkName(String name, String where) {
+    boolean unsafe =
+        name.startsWith("/")
+            || name.startsWith("\\")
+            || (name.length() >= 2 && name.charAt(1) == ':')
+            || name.chars().anyMatch(c -> c < 0x20 || c == 0x7F);
+    for (String segment : name.split("[/\\\\]", -1)) {
+      unsafe |= segment.equals("..");
+    }
+    if (unsafe) {
+      throw new CabFormatException(
+          where
+              + ": unsafe name \""
+              + printable(name)
+              + "\" (an absolute path, a drive, \"..\" or control characters); refused");
+    }
+  }
+
+  private static String printable(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      sb.append(c >= 0x20 && c != 0x7F ? String.valueOf(c) : String.format("\\u%04X", (int) c));
+    }
+    return sb.toString();
   }
 
   private static boolean folderHasFiles(List<FileRecord> files, int folder) {

@@ -111,36 +111,58 @@ public final class ProfileParser {
               + known
               + ")");
     } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
-      String field =
-          e.getPath().isEmpty()
-              ? ""
-              : "'" + e.getPath().get(e.getPath().size() - 1).getFieldName() + "' ";
+      String field = e.getPath().isEmpty() ? "" : "'" + path(e.getPath()) + "' ";
       throw new ProfileException(
           source
               + (e.getLocation() != null ? " line " + e.getLocation().getLineNr() : "")
               + ": "
               + (yaml.length == 0 || e.getOriginalMessage().contains("end-of-input")
                   ? "the profile is empty"
-                  : field
-                      + "has the wrong type (expected "
-                      + (e.getTargetType() == null
-                          ? "another type"
-                          : e.getTargetType().getSimpleName())
-                      + ")"));
+                  : field + "has the wrong type (expected " + expected(e.getTargetType()) + ")"));
     } catch (JsonProcessingException e) {
       throw new ProfileException(
           source
               + (e.getLocation() != null ? " line " + e.getLocation().getLineNr() : "")
               + ": "
-              + e.getOriginalMessage().replaceAll("\\s+", " ")
-              + "");
+              + dev.trustbundle.error.Messages.plain(e.getOriginalMessage()));
     } catch (IOException e) {
-      throw new ProfileException(source + ": " + e.getMessage());
+      throw new ProfileException(source + ": " + dev.trustbundle.error.Messages.plain(e));
     }
     if (raw == null) {
       throw new ProfileException(source + " is empty");
     }
     return validate(source, raw, Hex.sha256(yaml));
+  }
+
+  /** What a field should have been, in YAML's words rather than Java's. */
+  private static String expected(Class<?> type) {
+    if (type == null) {
+      return "another type";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    if (type == String.class) {
+      return "text";
+    }
+    if (type == int.class || type == Integer.class) {
+      return "a whole number";
+    }
+    return "a mapping of keys";
+  }
+
+  /** A field's place as written: {@code roots[2].sha1}. */
+  private static String path(
+      List<com.fasterxml.jackson.databind.JsonMappingException.Reference> p) {
+    StringBuilder sb = new StringBuilder();
+    for (var r : p) {
+      if (r.getFieldName() != null) {
+        sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        sb.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
   }
 
   private static Profile validate(String src, RawProfile raw, String sha256) {

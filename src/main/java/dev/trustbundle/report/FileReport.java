@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param status the verdict
  * @param cause the exception behind {@code error}, for --verbose
  * @param bundle for a TrustBundle archive, what checking it found
+ * @param crl for a certificate revocation list, what checking it found
  */
 public record FileReport(
     String file,
@@ -33,7 +34,8 @@ public record FileReport(
     Optional<String> error,
     Status status,
     Optional<Throwable> cause,
-    Optional<BundleCheck> bundle) {
+    Optional<BundleCheck> bundle,
+    Optional<CrlCheck> crl) {
 
   /** What a file holds. */
   public enum Format {
@@ -42,7 +44,30 @@ public record FileReport(
     SST,
     CERTIFICATE,
     BUNDLE,
+    CRL,
     UNKNOWN
+  }
+
+  /**
+   * A certificate revocation list checked against the certificates named with it.
+   *
+   * @param issuer the CRL's issuer name
+   * @param thisUpdate when it was issued
+   * @param nextUpdate when its successor is due, if it says
+   * @param revoked how many certificates it revokes
+   * @param signer the subject of the given certificate whose key verified the signature, if any
+   * @param problems everything that makes it unusable
+   */
+  public record CrlCheck(
+      String issuer,
+      java.time.Instant thisUpdate,
+      Optional<java.time.Instant> nextUpdate,
+      int revoked,
+      Optional<String> signer,
+      List<String> problems) {
+    public CrlCheck {
+      problems = List.copyOf(problems);
+    }
   }
 
   /**
@@ -92,6 +117,7 @@ public record FileReport(
         Optional.empty(),
         ok ? Status.VALID : Status.INVALID,
         Optional.empty(),
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -108,6 +134,7 @@ public record FileReport(
         Optional.of(String.valueOf(cause.getMessage())),
         status,
         Optional.of(cause),
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -123,6 +150,7 @@ public record FileReport(
     }
     return switch (format) {
       case BUNDLE -> "bundle";
+      case CRL -> "crl";
       case SST -> "sst";
       case CERTIFICATE -> "certificate";
       default -> "unknown";

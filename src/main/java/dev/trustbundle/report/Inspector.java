@@ -35,9 +35,9 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Inspects trust lists ({@code .cab}, {@code .stl}), serialized stores ({@code .sst}) and
- * certificates: parses, verifies and checks each against the others given with it. One bad file
- * does not stop the rest; each gets its own {@link FileReport}.
+ * Inspects trust lists ({@code .cab}, {@code .stl}), serialized stores ({@code .sst}), certificates
+ * and CRLs: parses, verifies and checks each against the others given with it. One bad file does
+ * not stop the rest; each gets its own {@link FileReport}.
  */
 public final class Inspector {
   private final TrustAnchors anchors;
@@ -91,9 +91,18 @@ public final class Inspector {
         }
       }
     }
+    List<X509Certificate> given = null;
     for (int i = 0; i < inputs.size(); i++) {
       if (out[i] == null) {
-        out[i] = inspectOther(inputs.get(i), validAuthroots);
+        InputFile in = inputs.get(i);
+        if (detect(in) == Format.CRL) {
+          if (given == null) {
+            given = certificatesIn(inputs);
+          }
+          out[i] = inspectCrl(in, given);
+        } else {
+          out[i] = inspectOther(in, validAuthroots);
+        }
       }
     }
     return List.of(out);
@@ -111,6 +120,9 @@ public final class Inspector {
     if (d.length >= 2 && (d[0] & 0xFF) == 0x1F && (d[1] & 0xFF) == 0x8B) {
       return Format.BUNDLE;
     }
+    if (Certificates.isPemCrl(d)) {
+      return Format.CRL;
+    }
     if (Certificates.looksLikePem(d)) {
       return Format.CERTIFICATE;
     }
@@ -122,6 +134,9 @@ public final class Inspector {
     }
     if (name.endsWith(".sst")) {
       return Format.SST;
+    }
+    if (name.endsWith(".crl")) {
+      return Format.CRL;
     }
     if (name.matches(".*\\.(crt|cer|der|pem)$")) {
       return Format.CERTIFICATE;
@@ -191,6 +206,7 @@ public final class Inspector {
         Optional.empty(),
         ok ? Status.VALID : Status.INVALID,
         Optional.empty(),
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -231,11 +247,102 @@ public final class Inspector {
                     in.data().length == 0
                         ? "the file is empty"
                         : "not a cabinet, trust list, serialized store or certificate; inspect"
-                            + " takes .cab, .stl, .sst, .crt, .cer and .pem files"));
+                            + " takes .cab, .stl, .sst, .crt, .cer, .pem and .crl files"));
       };
     } catch (MalformedInputException e) {
       return FileReport.failed(in.path(), format, Status.MALFORMED, e);
     }
+  }
+
+  /** The certificates of the certificate and store files among the inputs; bad ones skipped. */
+  private static List<X509Certificate> certificatesIn(List<InputFile> inputs) {
+    List<X509Certificate> out = new ArrayList<>();
+    for (InputFile in : inputs) {
+      try {
+        Format f = in.data().length == 0 ? Format.UNKNOWN : detect(in);
+        if (f == Format.CERTIFICATE) {
+          for (byte[] der : Certificates.split(in.data(), in.fileName())) {
+            try {
+              out.add(Certificates.parse(der, in.fileName()));
+            } catch (CtlFormatException e) {
+              // reported on its own file
+            }
+          }
+        } else if (f == Format.SST) {
+          SstReader.read(in.data()).forEach(e -> e.certificate().ifPresent(out::add));
+        }
+      } catch (CtlFormatException e) {
+        // reported on its own file
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A CRL: parsed, its signature checked with the key of a certificate of its issuer named on the
+   * same command line, and its dates at the evaluation time (not issued in the future beyond the
+   * allowed clock skew, its nextUpdate not passed).
+   */
+  private FileReport inspectCrl(InputFile in, List<X509Certificate> given) {
+    java.security.cert.X509CRL crl;
+    try {
+      crl = Certificates.parseCrl(Certificates.crlDer(in.data(), in.fileName()), in.fileName());
+    } catch (MalformedInputException e) {
+      return FileReport.failed(in.path(), Format.CRL, Status.MALFORMED, e);
+    }
+    javax.security.auth.x500.X500Principal issuer = crl.getIssuerX500Principal();
+    String issuerName = issuer.getName(javax.security.auth.x500.X500Principal.RFC2253);
+    List<String> problems = new ArrayList<>();
+    Optional<String> signer = Optional.empty();
+    boolean sameName = false;
+    for (X509Certificate c : given) {
+      if (c.getSubjectX500Principal().equals(issuer)) {
+        sameName = true;
+        try {
+          crl.verify(c.getPublicKey());
+          signer = Optional.of(c.getSubjectX500Principal().getName());
+          break;
+        } catch (java.security.GeneralSecurityException | RuntimeException e) {
+          // another key of the same name: try the next one
+        }
+      }
+    }
+    if (signer.isEmpty()) {
+      problems.add(
+          sameName
+              ? "the signature does not verify with the key of any certificate of its issuer "
+                  + issuerName
+                  + " given; the CRL was altered or is from another issuer key"
+              : "no certificate of its issuer "
+                  + issuerName
+                  + " was given; name the issuer's certificate on the command line too");
+    }
+    Instant thisUpdate = crl.getThisUpdate().toInstant();
+    if (thisUpdate.isAfter(now.plus(options.futureSkew()))) {
+      problems.add("its thisUpdate " + thisUpdate + " is in the future; check the clock");
+    }
+    Optional<Instant> next =
+        Optional.ofNullable(crl.getNextUpdate()).map(java.util.Date::toInstant);
+    if (next.isPresent() && next.get().isBefore(now)) {
+      problems.add("stale: its nextUpdate " + next.get() + " has passed; get a newer CRL");
+    }
+    java.util.Set<? extends java.security.cert.X509CRLEntry> entries = crl.getRevokedCertificates();
+    FileReport.CrlCheck check =
+        new FileReport.CrlCheck(
+            issuerName, thisUpdate, next, entries == null ? 0 : entries.size(), signer, problems);
+    return new FileReport(
+        in.path(),
+        Format.CRL,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        List.of(),
+        Optional.empty(),
+        problems.isEmpty() ? Status.VALID : Status.INVALID,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(check));
   }
 
   private FileReport inspectBundle(InputFile in) {
@@ -324,7 +431,8 @@ public final class Inspector {
         Optional.empty(),
         problems.isEmpty() ? Status.VALID : Status.INVALID,
         Optional.empty(),
-        Optional.of(check));
+        Optional.of(check),
+        Optional.empty());
   }
 
   /** The problem recorded for a bundle past its expiry. */

@@ -64,6 +64,17 @@ public final class JsonReport {
               strings(n.putArray("problems"), b.problems());
               strings(n.putArray("warnings"), b.manifest().warnings());
             });
+    r.crl()
+        .ifPresent(
+            c -> {
+              ObjectNode n = o.putObject("crl");
+              n.put("issuer", c.issuer());
+              n.put("thisUpdate", c.thisUpdate().toString());
+              n.put("nextUpdate", c.nextUpdate().map(Object::toString).orElse(null));
+              n.put("revoked", c.revoked());
+              n.put("signer", c.signer().orElse(null));
+              strings(n.putArray("problems"), c.problems());
+            });
     r.verification().ifPresent(v -> o.set("signature", signature(v)));
     r.roots()
         .ifPresent(
@@ -76,7 +87,7 @@ public final class JsonReport {
               strings(n.putArray("mismatches"), rc.mismatches());
             });
     r.list().ifPresent(l -> entries(o.putArray("entries"), l.ctl()));
-    if (r.list().isEmpty() && r.error().isEmpty() && r.bundle().isEmpty()) {
+    if (r.list().isEmpty() && r.error().isEmpty() && r.bundle().isEmpty() && r.crl().isEmpty()) {
       ArrayNode certs = o.putArray("certificates");
       for (FileReport.CertificateReport c : r.certificates()) {
         ObjectNode n = certs.addObject();

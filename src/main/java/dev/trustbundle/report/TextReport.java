@@ -40,6 +40,17 @@ public final class TextReport {
       row(sb, "verdict", verdict(r));
       return sb.toString();
     }
+    if (r.crl().isPresent()) {
+      FileReport.CrlCheck c = r.crl().get();
+      row(sb, "issuer", c.issuer());
+      row(sb, "thisUpdate", c.thisUpdate().toString());
+      row(sb, "nextUpdate", c.nextUpdate().map(Object::toString).orElse("(none)"));
+      row(sb, "revoked", String.valueOf(c.revoked()));
+      row(sb, "signed by", c.signer().orElse("(not verified)"));
+      c.problems().forEach(p -> row(sb, "problem", p));
+      row(sb, "verdict", verdict(r));
+      return sb.toString();
+    }
     r.container().ifPresent(c -> row(sb, "cabinet", c));
     if (r.list().isPresent()) {
       list(sb, r.list().get(), r.verification().orElseThrow());
@@ -119,7 +130,8 @@ public final class TextReport {
 
   private static String verdict(FileReport r) {
     return switch (r.status()) {
-      case VALID -> r.list().isPresent() || r.bundle().isPresent() ? "VALID" : "OK";
+      case VALID ->
+          r.list().isPresent() || r.bundle().isPresent() || r.crl().isPresent() ? "VALID" : "OK";
       case INVALID -> "INVALID";
       case UNREADABLE -> "UNREADABLE";
       case MALFORMED -> "MALFORMED";

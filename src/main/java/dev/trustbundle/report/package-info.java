@@ -1,6 +1,6 @@
 /**
- * What TrustBundle tells people and scripts: the inspection of trust-list files, certificates and
- * stores; list comparison ({@code diff}); {@code check}'s chain report with its fixes and the
+ * What TrustBundle tells people and scripts: the inspection of trust-list files, certificates, CRLs
+ * and stores; list comparison ({@code diff}); {@code check}'s chain report with its fixes and the
  * bundle's items by time left ({@link dev.trustbundle.report.BundleTrust} reads a verified bundle's
  * trust material); and {@code endpoints}' revocation hosts. Rendered as text for administrators, as
  * JSON (or CSV) for scripts, and as self-contained HTML pages (diff, build report, and the shared

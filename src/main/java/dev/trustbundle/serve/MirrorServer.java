@@ -118,7 +118,7 @@ public final class MirrorServer implements AutoCloseable {
                   response,
                   callback,
                   status,
-                  "bad request\n",
+                  refusal(status),
                   "other",
                   request.getMethod().equals("HEAD"));
             });
@@ -146,6 +146,16 @@ public final class MirrorServer implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+  }
+
+  /** The one line Jetty's own refusals are answered with. */
+  static String refusal(int status) {
+    return switch (status) {
+      case 414 -> "request URI too long\n";
+      case 431 -> "request headers too large\n";
+      case 505 -> "HTTP version not supported\n";
+      default -> "bad request\n";
+    };
   }
 
   private void configure(ServerConnector c, InetSocketAddress a) {

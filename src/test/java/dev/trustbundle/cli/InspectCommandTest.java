@@ -271,6 +271,30 @@ class InspectCommandTest {
   }
 
   @Test
+  void checksACrlWithTheCertificateOfItsIssuerNamedAlongside(@TempDir Path dir) throws Exception {
+    TestPki pki = TestPki.standard();
+    Path crl = dir.resolve("root.crl");
+    Files.write(
+        crl, ProfileBuildTest.crl(pki.root, java.time.Instant.parse("2025-12-31T00:00:00Z")));
+    Path issuer = dir.resolve("root.crt");
+    Files.write(issuer, CtlBuilder.der(pki.root.cert()));
+    Run ok = run("inspect", "--json", "--at", "2025-07-01", crl.toString(), issuer.toString());
+    assertThat(ok.code()).as(ok.out()).isZero();
+    JsonNode j = new ObjectMapper().readTree(ok.out().lines().findFirst().orElseThrow());
+    assertThat(j.get("kind").asText()).isEqualTo("crl");
+    assertThat(j.get("status").asText()).isEqualTo("valid");
+    assertThat(j.get("crl").get("revoked").asInt()).isEqualTo(1);
+    assertThat(j.get("crl").get("signer").asText()).contains("Test Root CA 2010");
+    // Without its issuer the signature cannot be checked; after nextUpdate the CRL is stale.
+    Run alone = run("inspect", "--at", "2025-07-01", crl.toString());
+    assertThat(alone.code()).isEqualTo(1);
+    assertThat(alone.out()).contains("no certificate of its issuer").contains("INVALID");
+    Run stale = run("inspect", "--at", "2026-01-05", crl.toString(), issuer.toString());
+    assertThat(stale.code()).isEqualTo(1);
+    assertThat(stale.out()).contains("stale: its nextUpdate 2025-12-31T00:00:00Z has passed");
+  }
+
+  @Test
   void helpListsTheExitCodes() {
     Run r = run("inspect", "--help");
     assertThat(r.code()).isZero();
