@@ -218,7 +218,8 @@ public final class Differ {
         r.error(),
         rest.isEmpty() ? FileReport.Status.VALID : FileReport.Status.INVALID,
         r.cause(),
-        Optional.of(check));
+        Optional.of(check),
+        r.crl());
   }
 
   private static Side bundleSide(InputFile in, FileReport r, String role) {
