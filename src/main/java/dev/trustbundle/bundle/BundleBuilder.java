@@ -224,7 +224,12 @@ public final class BundleBuilder {
   }
 
   /** One verified file of the bundle. */
-  private record Item(String path, byte[] body, String role, Fetched origin) {}
+  /** A file of the bundle; its SHA-256 is computed when it is accepted, off the packing path. */
+  private record Item(String path, byte[] body, String role, Fetched origin, String sha256) {
+    Item(String path, byte[] body, String role, Fetched origin) {
+      this(path, body, role, origin, Hex.sha256(body));
+    }
+  }
 
   /**
    * Builds and signs a bundle.
@@ -265,29 +270,25 @@ public final class BundleBuilder {
       pin.sha1()
           .ifPresent(s -> anchorFetches.put(s, fetcher.fetchAsync(base + s + ".crt", MAX_CERT)));
     }
-    SigningKey key = keySource.get();
-    Instant certEnd = key.certificate().getNotAfter().toInstant();
-    Instant certStart = key.certificate().getNotBefore().toInstant();
-    if (certStart.isAfter(now)) {
-      throw new UsageException(
-          "the publisher certificate is valid only from "
-              + certStart
-              + ", after the build time "
-              + now
-              + "; check --at and the clock (bundles it signed would be refused on import)");
-    }
-    if (certEnd.isBefore(now)) {
-      throw new UsageException(
-          "the publisher certificate expired on "
-              + certEnd
-              + "; create a new key with trustbundle keygen and give the disconnected side its"
-              + " publisher.crt");
-    }
-    // The last steps (manifest JSON, CMS signature, tar.gz) load many classes; load them now,
-    // on a spare thread, while the downloads are in flight.
-    Thread warm = new Thread(() -> warmUp(key), "trustbundle-warm-up");
-    warm.setDaemon(true);
-    warm.start();
+    // The key is decoded (PKCS#12 key derivation is slow in a fresh JVM) and the last steps'
+    // classes (manifest JSON, CMS signature, tar.gz) are loaded on a spare thread, while the
+    // downloads are in flight; the key is joined once the root downloads have started.
+    CompletableFuture<SigningKey> keyFuture = new CompletableFuture<>();
+    Thread keyThread =
+        new Thread(
+            () -> {
+              try {
+                SigningKey k = keySource.get();
+                checkPublisherValidity(k, now);
+                keyFuture.complete(k);
+                warmUp(k);
+              } catch (RuntimeException | Error e) {
+                keyFuture.completeExceptionally(e);
+              }
+            },
+            "trustbundle-key");
+    keyThread.setDaemon(true);
+    keyThread.start();
     // authroot (required)
     Fetched authCab =
         require(join(first.get("authrootstl.cab")), base + "authrootstl.cab", "the authroot list");
@@ -384,6 +385,8 @@ public final class BundleBuilder {
       throw new VerificationException("authrootstl.cab changed while it was being read; retry");
     }
     refuseRollback(req, authroot);
+    SigningKey key = joinKey(keyFuture);
+    Instant certEnd = key.certificate().getNotAfter().toInstant();
 
     // disallowed (required), pin rules (expected)
     Fetched disCab =
@@ -547,7 +550,11 @@ public final class BundleBuilder {
     if (!req.profile().intermediates().isEmpty()) {
       progress.stage("fetching " + req.profile().intermediates().size() + " intermediates");
     }
-    List<X509Certificate> allRoots = allRoots(items, bundleRoots);
+    // Every root parsed, only when a profile item needs issuers (the default profile has none).
+    List<X509Certificate> allRoots =
+        req.profile().intermediates().isEmpty() && req.profile().crls().isEmpty()
+            ? List.of()
+            : allRoots(items, bundleRoots);
     for (Profile.IntermediateItem it : req.profile().intermediates()) {
       String what = "profile intermediate '" + it.name() + "'";
       Fetched f = require(fetcher.fetch(it.url(), MAX_CERT), it.url(), what);
@@ -673,7 +680,7 @@ public final class BundleBuilder {
     StringBuilder idInput = new StringBuilder();
     for (Item it : new TreeMap<>(items).values()) {
       entries.put(it.path(), it.body());
-      String sha = Hex.sha256(it.body());
+      String sha = it.sha256();
       idInput.append(it.path()).append(' ').append(sha).append('\n');
       Fetched o = it.origin();
       files.add(
@@ -785,6 +792,41 @@ public final class BundleBuilder {
       progress.done(kind.cabName(), ok.body().length, ok.fromCache());
     }
     return out[0];
+  }
+
+  private static void checkPublisherValidity(SigningKey key, Instant now) {
+    Instant certEnd = key.certificate().getNotAfter().toInstant();
+    Instant certStart = key.certificate().getNotBefore().toInstant();
+    if (certStart.isAfter(now)) {
+      throw new UsageException(
+          "the publisher certificate is valid only from "
+              + certStart
+              + ", after the build time "
+              + now
+              + "; check --at and the clock (bundles it signed would be refused on import)");
+    }
+    if (certEnd.isBefore(now)) {
+      throw new UsageException(
+          "the publisher certificate expired on "
+              + certEnd
+              + "; create a new key with trustbundle keygen and give the disconnected side its"
+              + " publisher.crt");
+    }
+  }
+
+  /** The key, or the key's own failure (a wrong passphrase is a usage error, not a crash). */
+  private static SigningKey joinKey(CompletableFuture<SigningKey> key) {
+    try {
+      return key.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
   }
 
   private static void warmUp(SigningKey key) {
