@@ -336,16 +336,19 @@ final class FuzzSeeds {
   static byte[] tarWithDirectories() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
-      tar.putArchiveEntry(new TarArchiveEntry("./"));
-      tar.closeArchiveEntry();
-      tar.putArchiveEntry(new TarArchiveEntry("./mirror/"));
-      tar.closeArchiveEntry();
       byte[] body = "hello".getBytes(StandardCharsets.US_ASCII);
-      TarArchiveEntry f = new TarArchiveEntry("./mirror/a.txt");
-      f.setSize(body.length);
-      tar.putArchiveEntry(f);
-      tar.write(body);
-      tar.closeArchiveEntry();
+      for (String name : List.of("./", "./mirror/", "./mirror/a.txt")) {
+        TarArchiveEntry e = new TarArchiveEntry(name);
+        e.setModTime(0); // the same seed bytes on every run
+        if (!name.endsWith("/")) {
+          e.setSize(body.length);
+        }
+        tar.putArchiveEntry(e);
+        if (!name.endsWith("/")) {
+          tar.write(body);
+        }
+        tar.closeArchiveEntry();
+      }
       tar.finish();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
