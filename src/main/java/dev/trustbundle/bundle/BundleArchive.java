@@ -180,6 +180,8 @@ public final class BundleArchive {
     if (name.isEmpty()
         || name.length() > 255
         || name.startsWith("/")
+        // A trailing slash names a folder: a file entry "x/" could not be extracted as a file.
+        || name.endsWith("/")
         || name.contains("\\")
         || name.contains("\0")
         || name.matches("^[A-Za-z]:.*")

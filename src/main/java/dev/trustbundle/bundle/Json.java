@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.trustbundle.error.MalformedInputException;
 import dev.trustbundle.error.Messages;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 
 /** Manifest (de)serialisation: pretty, stable, strict on read. */
 public final class Json {
@@ -59,6 +61,7 @@ public final class Json {
               + "; this TrustBundle reads version "
               + Manifest.FORMAT_VERSION);
     }
+    checkFields(m);
     return m;
   }
 
@@ -68,5 +71,46 @@ public final class Json {
             ? " (line " + e.getLocation().getLineNr() + ")"
             : "";
     return new MalformedInputException("manifest.json is not a valid manifest: " + why + where);
+  }
+
+  /**
+   * The fields that the verifier, the mirror and the status pages rely on: times that parse, and a
+   * path, SHA-256 and role for every file and a kind and path for every list.
+   */
+  private static void checkFields(Manifest m) {
+    time(m.created(), "created");
+    time(m.expires(), "expires");
+    for (int i = 0; i < m.lists().size(); i++) {
+      Manifest.ListInfo l = m.lists().get(i);
+      present(l.kind(), "lists[" + i + "].kind");
+      present(l.path(), "lists[" + i + "].path");
+    }
+    for (int i = 0; i < m.files().size(); i++) {
+      Manifest.FileInfo f = m.files().get(i);
+      present(f.path(), "files[" + i + "].path");
+      present(f.sha256(), "files[" + i + "].sha256");
+      present(f.role(), "files[" + i + "].role");
+    }
+  }
+
+  private static void time(String value, String field) {
+    present(value, field);
+    try {
+      Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new MalformedInputException(
+          "manifest.json is not a valid manifest: "
+              + field
+              + " \""
+              + (value.length() > 40 ? value.substring(0, 40) + "..." : value)
+              + "\" is not an ISO-8601 UTC time such as 2025-07-01T00:00:00Z");
+    }
+  }
+
+  private static void present(String value, String field) {
+    if (value == null) {
+      throw new MalformedInputException(
+          "manifest.json is not a valid manifest: " + field + " is missing");
+    }
   }
 }

@@ -374,6 +374,10 @@ public final class CtlParser {
       throw new CtlFormatException("SubjectPublicKeyInfo at offset " + spki.start());
     }
     List<Tlv> alg = c.get(0).expect(Der.SEQUENCE, "algorithm").children("algorithm");
+    if (alg.isEmpty()) {
+      throw new CtlFormatException(
+          "SubjectPublicKeyInfo at offset " + spki.start() + " has an empty algorithm");
+    }
     String oid = alg.get(0).oid("algorithm");
     if (oid.equals(Oids.EC_PUBLIC_KEY) && alg.size() == 2 && alg.get(1).tag() == Der.OID) {
       String curve = alg.get(1).oid("curve");
@@ -390,7 +394,11 @@ public final class CtlParser {
         Tlv key =
             Der.read(bits.buf(), bits.valueStart() + 1, bits.end(), "RSAPublicKey")
                 .expect(Der.SEQUENCE, "RSAPublicKey");
-        Tlv modulus = key.children("RSAPublicKey").get(0).expect(Der.INTEGER, "modulus");
+        List<Tlv> parts = key.children("RSAPublicKey");
+        if (parts.isEmpty() || parts.get(0).length() == 0) {
+          throw new CtlFormatException("RSAPublicKey at offset " + key.start() + " has no modulus");
+        }
+        Tlv modulus = parts.get(0).expect(Der.INTEGER, "modulus");
         return "RSA " + new BigInteger(modulus.value()).bitLength();
       }
       return "RSA";

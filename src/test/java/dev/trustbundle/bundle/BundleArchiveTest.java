@@ -85,6 +85,15 @@ class BundleArchiveTest {
   }
 
   @Test
+  void refusesFileEntriesNamedLikeFolders() throws Exception {
+    // Found by ArchiveFuzzTest: a regular file "x/" read back as a file that cannot be extracted.
+    byte[] t = tar("mirror/x.crt/", TarArchiveEntry.LF_NORMAL, new byte[0]);
+    assertThatThrownBy(() -> read(t, BundleArchive.Limits.DEFAULT))
+        .isInstanceOf(MalformedInputException.class)
+        .hasMessage("unsafe name \"mirror/x.crt/\" in the archive; refused");
+  }
+
+  @Test
   void refusesLinksAndDevices() throws Exception {
     for (byte type :
         new byte[] {TarArchiveEntry.LF_SYMLINK, TarArchiveEntry.LF_LINK, TarArchiveEntry.LF_CHR}) {

@@ -222,6 +222,29 @@ class CtlParserTest {
   }
 
   @Test
+  void passesCtLogKeysItCannotDescribeThroughUndecoded() {
+    // Found by CtlFuzzTest: an empty algorithm or an empty RSA modulus escaped as an
+    // IndexOutOfBounds or NumberFormatException instead of leaving the extension undecoded.
+    byte[] emptyAlgorithm = Hex.parse("300B" + "3003020101" + "3004" + "3000" + "0300");
+    byte[] emptyModulus =
+        Hex.parse(
+            "3020"
+                + "3003020101"
+                + "3019300D06092A864886F70D0101010500"
+                + "030800"
+                + "30050200020103");
+    for (byte[] value : new byte[][] {emptyAlgorithm, emptyModulus}) {
+      SignedCtl s =
+          CtlParser.parse(
+              new CtlBuilder(PKI).addExtension("1.3.6.1.4.1.311.10.3.52", value).build());
+      assertThat(s.ctl().ctLogs()).isEmpty();
+      assertThat(s.ctl().extensions())
+          .singleElement()
+          .satisfies(x -> assertThat(x.value()).isEqualTo(value));
+    }
+  }
+
+  @Test
   void ordersSequenceNumbersByMicrosoftsRule() {
     assertThat(SequenceNumber.ofHex("1401DCD1EFA35B4A5B"))
         .isGreaterThan(SequenceNumber.ofHex("1401DBDEE7F1A4F449"));

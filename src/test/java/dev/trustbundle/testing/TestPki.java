@@ -32,9 +32,13 @@ public final class TestPki {
       "CN=Microsoft Certificate Trust List Publisher, O=Microsoft Corporation, C=US";
 
   private static final AtomicLong SERIAL = new AtomicLong(1000);
-  private static final KeyPair ROOT_KEY = rsa();
-  private static final KeyPair CA_KEY = rsa();
-  private static final KeyPair SIGNER_KEY = rsa();
+
+  /** Generated on first use only, so that tests with keys of their own do not pay for these. */
+  private static final class DefaultKeys {
+    static final KeyPair ROOT = rsa();
+    static final KeyPair CA = rsa();
+    static final KeyPair SIGNER = rsa();
+  }
 
   /** A certificate and its key. */
   public record Issued(X509Certificate cert, PrivateKey key) {}
@@ -67,6 +71,22 @@ public final class TestPki {
     List<String> caEkus = List.of(CTL_USAGE_SIGNING, ROOT_LIST_SIGNER);
     boolean caIsCa = true;
     String sigAlg = "SHA256withRSA";
+    KeyPair rootKey;
+    KeyPair caKey;
+    KeyPair signerKey;
+    boolean fixedSerials;
+
+    /**
+     * Uses these keys and the serial numbers 1, 2 and 3, so that the same keys always give the same
+     * certificates (the fuzz tests' seeds must verify in every JVM).
+     */
+    public Builder fixedKeys(KeyPair root, KeyPair ca, KeyPair signer) {
+      rootKey = root;
+      caKey = ca;
+      signerKey = signer;
+      fixedSerials = true;
+      return this;
+    }
 
     public Builder signerValidity(Instant from, Instant to) {
       signerFrom = from;
@@ -100,33 +120,42 @@ public final class TestPki {
     }
 
     public TestPki build() {
+      KeyPair rootKey = this.rootKey != null ? this.rootKey : DefaultKeys.ROOT;
+      KeyPair caKey = this.caKey != null ? this.caKey : DefaultKeys.CA;
+      KeyPair signerKey = this.signerKey != null ? this.signerKey : DefaultKeys.SIGNER;
       Instant from = Instant.parse("2010-01-01T00:00:00Z");
       Instant to = Instant.parse("2045-01-01T00:00:00Z");
       X509Certificate root =
           cert(
               "CN=Test Root CA 2010, O=TrustBundle Tests",
-              ROOT_KEY,
+              rootKey,
               null,
               from,
               to,
               true,
               null,
-              sigAlg);
-      Issued r = new Issued(root, ROOT_KEY.getPrivate());
+              sigAlg,
+              serial(1));
+      Issued r = new Issued(root, rootKey.getPrivate());
       X509Certificate ca =
           cert(
               "CN=Test Certificate List CA, O=TrustBundle Tests",
-              CA_KEY,
+              caKey,
               r,
               from,
               to,
               caIsCa,
               caEkus,
-              sigAlg);
-      Issued c = new Issued(ca, CA_KEY.getPrivate());
+              sigAlg,
+              serial(2));
+      Issued c = new Issued(ca, caKey.getPrivate());
       X509Certificate signer =
-          cert(signerDn, SIGNER_KEY, c, signerFrom, signerTo, false, signerEkus, sigAlg);
-      return new TestPki(r, c, new Issued(signer, SIGNER_KEY.getPrivate()));
+          cert(signerDn, signerKey, c, signerFrom, signerTo, false, signerEkus, sigAlg, serial(3));
+      return new TestPki(r, c, new Issued(signer, signerKey.getPrivate()));
+    }
+
+    private BigInteger serial(long fixed) {
+      return BigInteger.valueOf(fixedSerials ? fixed : SERIAL.incrementAndGet());
     }
   }
 
@@ -140,6 +169,28 @@ public final class TestPki {
       boolean isCa,
       List<String> ekus,
       String sigAlg) {
+    return cert(
+        dn,
+        key,
+        issuer,
+        from,
+        to,
+        isCa,
+        ekus,
+        sigAlg,
+        BigInteger.valueOf(SERIAL.incrementAndGet()));
+  }
+
+  private static X509Certificate cert(
+      String dn,
+      KeyPair key,
+      Issued issuer,
+      Instant from,
+      Instant to,
+      boolean isCa,
+      List<String> ekus,
+      String sigAlg,
+      BigInteger serial) {
     try {
       X500Name subject = new X500Name(dn);
       X500Name issuerName =
@@ -148,12 +199,7 @@ public final class TestPki {
               : X500Name.getInstance(issuer.cert().getSubjectX500Principal().getEncoded());
       X509v3CertificateBuilder b =
           new JcaX509v3CertificateBuilder(
-              issuerName,
-              BigInteger.valueOf(SERIAL.incrementAndGet()),
-              Date.from(from),
-              Date.from(to),
-              subject,
-              key.getPublic());
+              issuerName, serial, Date.from(from), Date.from(to), subject, key.getPublic());
       if (isCa) {
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
         b.addExtension(
