@@ -831,24 +831,50 @@ public final class BundleBuilder {
 
   private static void warmUp(SigningKey key) {
     try {
+      // A manifest shaped like a real one (every record type, valid values), so that the JSON
+      // serialisers of each type are built and the CMS and tar paths run once before the end.
+      String t = "2025-01-01T00:00:00Z";
+      String sha = "0".repeat(64);
       byte[] m =
           Json.write(
               new Manifest(
                   Manifest.FORMAT_VERSION,
+                  "tb-warm-up",
+                  1,
+                  t,
+                  t,
                   "warm-up",
-                  0,
-                  "",
-                  "",
-                  "",
-                  null,
-                  "",
-                  List.of(),
-                  List.of(),
-                  List.of(),
-                  List.of()));
-      ManifestSignature.sign(m, key);
+                  new Manifest.ProfileRef("warm-up", sha),
+                  "http://127.0.0.1/",
+                  List.of(
+                      new Manifest.ListInfo(
+                          "authroot",
+                          "mirror/authrootstl.cab",
+                          "01",
+                          t,
+                          "signer",
+                          List.of("signer"),
+                          "anchor",
+                          true,
+                          List.of())),
+                  List.of(
+                      new Manifest.FileInfo(
+                          "mirror/authrootstl.cab",
+                          1,
+                          sha,
+                          "list",
+                          "http://127.0.0.1/x",
+                          t,
+                          "e",
+                          "l")),
+                  List.of(new Manifest.RemovedRoot("0".repeat(40), "warm-up", t, t)),
+                  List.of("warm-up")));
+      Json.read(m);
+      byte[] p7s = ManifestSignature.sign(m, key);
+      ManifestSignature.verify(m, p7s, key.certificate());
       SortedMap<String, byte[]> one = new TreeMap<>();
-      one.put("warm-up", m);
+      one.put("manifest.json", m);
+      one.put("manifest.json.p7s", p7s);
       BundleArchive.write(one, java.io.OutputStream.nullOutputStream());
     } catch (IOException | RuntimeException e) {
       // Only a warm-up: the real steps report their own errors.

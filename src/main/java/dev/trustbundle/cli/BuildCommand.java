@@ -218,11 +218,15 @@ final class BuildCommand implements Callable<Integer> {
     if (html != null) {
       Outputs.requireFileTarget(html, "--html");
     }
-    SortedMap<String, byte[]> clientFiles =
-        ClientFiles.generate(
-            clientUrl == null
-                ? ClientSettings.withoutUrl()
-                : ClientSettings.of(MirrorUrl.parse("--client-url", clientUrl)));
+    ClientSettings clientSettings =
+        clientUrl == null
+            ? ClientSettings.withoutUrl()
+            : ClientSettings.of(MirrorUrl.parse("--client-url", clientUrl));
+    // Generated while the profile is read and the HTTP client is set up: start-up time that
+    // would otherwise come before the first download.
+    java.util.concurrent.CompletableFuture<SortedMap<String, byte[]>> clientFilesLater =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> ClientFiles.generate(clientSettings));
     Profile prof = loadProfile();
     String base = upstreamUrl();
     FetchOptions options =
@@ -256,7 +260,7 @@ final class BuildCommand implements Callable<Integer> {
               version(),
               TrustAnchors.microsoft(),
               VerifyOptions.DEFAULT,
-              clientFiles);
+              clientFilesLater.join());
       try {
         result = builder.build(req, early != null ? () -> early : this::loadKey);
       } finally {

