@@ -28,11 +28,8 @@ public final class Certificates {
 
   private Certificates() {}
 
-  /**
-   * Parses one DER certificate. The nesting depth is checked first, so that hostile input cannot
-   * overflow the stack of the JDK's recursive parser.
-   */
-  public static X509Certificate parse(byte[] der, String what) {
+  /** One DER SEQUENCE and nothing after it, nested no deeper than the JDK parser can take. */
+  private static void checkSingleDer(byte[] der, String what, String kind) {
     if (der.length == 0) {
       throw new CtlFormatException(what + " is empty");
     }
@@ -40,11 +37,23 @@ public final class Certificates {
     if (t.end() != der.length) {
       throw new CtlFormatException(
           what
-              + " is not a single DER certificate ("
+              + " is not a single DER "
+              + kind
+              + " ("
               + (der.length - t.end())
-              + " bytes follow it); give a DER or PEM certificate file");
+              + " bytes follow it); give a DER or PEM "
+              + kind
+              + " file");
     }
     Der.checkDepth(t, MAX_CERT_DEPTH, what);
+  }
+
+  /**
+   * Parses one DER certificate. The nesting depth is checked first, so that hostile input cannot
+   * overflow the stack of the JDK's recursive parser.
+   */
+  public static X509Certificate parse(byte[] der, String what) {
+    checkSingleDer(der, what, "certificate");
     try {
       CertificateFactory cf = CertificateFactory.getInstance("X.509");
       return (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der));
@@ -58,18 +67,7 @@ public final class Certificates {
    * DER element, nesting bounded before the JDK's parser sees it.
    */
   public static X509CRL parseCrl(byte[] der, String what) {
-    if (der.length == 0) {
-      throw new CtlFormatException(what + " is empty");
-    }
-    Der.Tlv t = Der.read(der, 0, der.length, what).expect(Der.SEQUENCE, what);
-    if (t.end() != der.length) {
-      throw new CtlFormatException(
-          what
-              + " is not a single DER CRL ("
-              + (der.length - t.end())
-              + " bytes follow it); give a DER or PEM CRL file");
-    }
-    Der.checkDepth(t, MAX_CERT_DEPTH, what);
+    checkSingleDer(der, what, "CRL");
     try {
       CertificateFactory cf = CertificateFactory.getInstance("X.509");
       return (X509CRL) cf.generateCRL(new ByteArrayInputStream(der));
