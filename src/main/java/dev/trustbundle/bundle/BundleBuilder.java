@@ -753,17 +753,7 @@ public final class BundleBuilder {
             cab.url(),
             b -> {
               Cabinet c = CabReader.read(b);
-              byte[] stl =
-                  c.entry(kind.stlName())
-                      .or(
-                          () ->
-                              c.entries().stream()
-                                  .filter(e -> e.name().toLowerCase(Locale.ROOT).endsWith(".stl"))
-                                  .findFirst())
-                      .orElseThrow(
-                          () ->
-                              new MalformedInputException("the cabinet holds no " + kind.stlName()))
-                      .data();
+              byte[] stl = c.entry(kind.stlName()).orElseGet(c::list).data();
               SignedCtl s = CtlParser.parse(stl);
               CtlVerification v = verifier.verify(s, Optional.of(kind), now);
               if (!v.valid()) {

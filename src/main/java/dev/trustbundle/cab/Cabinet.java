@@ -20,4 +20,20 @@ public record Cabinet(List<CompressionType> compression, List<CabEntry> entries)
   public Optional<CabEntry> entry(String name) {
     return entries.stream().filter(e -> e.name().equalsIgnoreCase(name)).findFirst();
   }
+
+  /**
+   * The trust list a CTL cabinet carries: the first member whose name ends in {@code .stl} (any
+   * case), or a one-line error naming what the cabinet holds instead.
+   */
+  public CabEntry list() {
+    return entries.stream()
+        .filter(e -> e.name().toLowerCase(java.util.Locale.ROOT).endsWith(".stl"))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new CabFormatException(
+                    "the cabinet holds no .stl list (it holds "
+                        + entries.stream().map(CabEntry::name).toList()
+                        + ")"));
+  }
 }

@@ -6,7 +6,6 @@ import dev.trustbundle.cab.Cabinet;
 import dev.trustbundle.client.ProbeCheck.Status;
 import dev.trustbundle.ctl.Ctl;
 import dev.trustbundle.ctl.CtlEntry;
-import dev.trustbundle.ctl.CtlFormatException;
 import dev.trustbundle.ctl.CtlKind;
 import dev.trustbundle.ctl.CtlParser;
 import dev.trustbundle.ctl.Hex;
@@ -340,16 +339,7 @@ public final class Probe {
     SignedCtl list;
     try {
       Cabinet c = CabReader.read(cab);
-      CabEntry member =
-          c.entries().stream()
-              .filter(e -> e.name().toLowerCase(Locale.ROOT).endsWith(".stl"))
-              .findFirst()
-              .orElseThrow(
-                  () ->
-                      new CtlFormatException(
-                          "the cabinet holds no .stl list (it holds "
-                              + c.entries().stream().map(CabEntry::name).toList()
-                              + ")"));
+      CabEntry member = c.list();
       list = CtlParser.parse(member.data());
     } catch (MalformedInputException e) {
       add(Status.FAIL, "list", url, expected, "malformed: " + e.getMessage());

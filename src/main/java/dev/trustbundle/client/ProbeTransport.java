@@ -111,7 +111,7 @@ final class ProbeTransport {
             new byte[0],
             Optional.of("the body is larger than the limit of " + maxBytes + " bytes; refused"));
       }
-      return ProbeResponse.failed(url, describe(cause));
+      return ProbeResponse.failed(url, dev.trustbundle.upstream.Fetcher.describe(cause));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       f.cancel(true);
@@ -150,11 +150,6 @@ final class ProbeTransport {
     } catch (IOException e) {
       return ProbeResponse.failed(url, "cannot be read: " + e.getMessage());
     }
-  }
-
-  /** A network failure in words: the innermost useful cause. */
-  static String describe(Throwable e) {
-    return dev.trustbundle.upstream.Fetcher.describe(e);
   }
 
   /** Thrown when a body passes its limit; the exchange is cancelled at once. */

@@ -161,16 +161,7 @@ public final class Inspector {
     try {
       if (format == Format.CAB) {
         Cabinet cab = CabReader.read(in.data());
-        CabEntry member =
-            cab.entries().stream()
-                .filter(e -> e.name().toLowerCase(Locale.ROOT).endsWith(".stl"))
-                .findFirst()
-                .orElseThrow(
-                    () ->
-                        new CtlFormatException(
-                            "the cabinet holds no .stl list (it holds "
-                                + cab.entries().stream().map(CabEntry::name).toList()
-                                + ")"));
+        CabEntry member = cab.list();
         stl = member.data();
         container =
             Optional.of(

@@ -281,27 +281,39 @@ final class Material {
       TrustAnchors anchors =
           new TrustAnchors(List.of(), List.of())
               .plus(List.of(der(pki.root.cert())), List.of("hostile test root"));
-      try (Fetcher f =
-          new Fetcher(FetchOptions.DEFAULT, Optional.empty(), Clock.fixed(BUILT, ZoneOffset.UTC))) {
-        BundleBuilder.Result r =
-            new BundleBuilder(f, Optional.empty(), BundleBuilder.Progress.none())
-                .build(
-                    new BundleBuilder.Request(
-                        up.toUri().toString(),
-                        ProfileParser.parse(
-                            "hostile.yaml", "name: hostile\n".getBytes(StandardCharsets.UTF_8)),
-                        BundleBuilder.RootsMode.ALL,
-                        null,
-                        BUILT,
-                        Optional.empty(),
-                        "hostile-corpus",
-                        anchors,
-                        VerifyOptions.DEFAULT),
-                    publisher);
-        return new TreeMap<>(r.entries());
-      }
+      return build(up, "hostile", BundleBuilder.RootsMode.ALL, BUILT, anchors, publisher);
     } finally {
       deleteTree(up);
+    }
+  }
+
+  /** The entries of a bundle built by the real builder from a local upstream folder. */
+  static SortedMap<String, byte[]> build(
+      Path up,
+      String profile,
+      BundleBuilder.RootsMode roots,
+      Instant at,
+      TrustAnchors anchors,
+      SigningKey publisher) {
+    try (Fetcher f =
+        new Fetcher(FetchOptions.DEFAULT, Optional.empty(), Clock.fixed(at, ZoneOffset.UTC))) {
+      BundleBuilder.Result r =
+          new BundleBuilder(f, Optional.empty(), BundleBuilder.Progress.none())
+              .build(
+                  new BundleBuilder.Request(
+                      up.toUri().toString(),
+                      ProfileParser.parse(
+                          profile + ".yaml",
+                          ("name: " + profile + "\n").getBytes(StandardCharsets.UTF_8)),
+                      roots,
+                      null,
+                      at,
+                      Optional.empty(),
+                      "hostile-corpus",
+                      anchors,
+                      VerifyOptions.DEFAULT),
+                  publisher);
+      return new TreeMap<>(r.entries());
     }
   }
 

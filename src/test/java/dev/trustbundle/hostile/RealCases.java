@@ -7,26 +7,19 @@ import dev.trustbundle.bundle.BundleBuilder;
 import dev.trustbundle.hostile.HostileCorpus.Case;
 import dev.trustbundle.hostile.HostileCorpus.Category;
 import dev.trustbundle.hostile.HostileCorpus.Runner;
-import dev.trustbundle.profile.ProfileParser;
 import dev.trustbundle.testing.CabBuilder;
 import dev.trustbundle.testing.Fixtures;
-import dev.trustbundle.upstream.FetchOptions;
-import dev.trustbundle.upstream.Fetcher;
 import dev.trustbundle.verify.Pin;
 import dev.trustbundle.verify.TrustAnchors;
-import dev.trustbundle.verify.VerifyOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -204,25 +197,14 @@ final class RealCases {
             Files.copy(crt, up.resolve(crt.getFileName()));
           }
         }
-        try (Fetcher f =
-            new Fetcher(FetchOptions.DEFAULT, Optional.empty(), Clock.fixed(now, ZoneOffset.UTC))) {
-          BundleBuilder.Result r =
-              new BundleBuilder(f, Optional.empty(), BundleBuilder.Progress.none())
-                  .build(
-                      new BundleBuilder.Request(
-                          up.toUri().toString(),
-                          ProfileParser.parse(
-                              "real.yaml", "name: real\n".getBytes(StandardCharsets.UTF_8)),
-                          BundleBuilder.RootsMode.PROFILE,
-                          null,
-                          now,
-                          Optional.empty(),
-                          "hostile-corpus",
-                          TrustAnchors.microsoft(),
-                          VerifyOptions.DEFAULT),
-                      Material.get().publisher);
-          return Material.archive(r.entries());
-        }
+        return Material.archive(
+            Material.build(
+                up,
+                "real",
+                BundleBuilder.RootsMode.PROFILE,
+                now,
+                TrustAnchors.microsoft(),
+                Material.get().publisher));
       } finally {
         Material.deleteTree(up);
       }
