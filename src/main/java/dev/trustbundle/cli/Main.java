@@ -59,17 +59,27 @@ public final class Main implements Runnable {
   }
 
   /**
-   * For {@code build}, loads the TLS context and the YAML parser on a spare core while picocli
-   * reads the command line: start-up time that would otherwise come before the first download.
+   * For {@code build}, loads the YAML parser and the HTTP code on a spare core while picocli reads
+   * the command line: start-up time that would otherwise come before the first download. The TLS
+   * context (a tenth of a second) only when the build may need it: an https upstream, a proxy (the
+   * JDK client carries proxied requests) or a profile (its URLs may be https).
    */
   private static void prewarm(String[] args) {
     if (args.length == 0 || !args[0].equals("build")) {
       return;
     }
+    boolean tls =
+        java.util.Arrays.stream(args)
+            .anyMatch(
+                a ->
+                    a.regionMatches(true, 0, "https:", 0, 6)
+                        || a.contains("=https:")
+                        || a.startsWith("--proxy")
+                        || a.startsWith("--profile"));
     Thread t =
         new Thread(
             () -> {
-              dev.trustbundle.upstream.Fetcher.prewarm();
+              dev.trustbundle.upstream.Fetcher.prewarm(tls);
               dev.trustbundle.profile.ProfileParser.prewarm();
             },
             "trustbundle-prewarm");

@@ -2,13 +2,9 @@ package dev.trustbundle.upstream;
 
 import dev.trustbundle.error.NetworkException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.ProxySelector;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,9 +12,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,13 +35,17 @@ public final class Fetcher implements AutoCloseable {
   private final FetchOptions options;
   private final Optional<FetchCache> cache;
   private final Clock clock;
-  private final HttpClient http;
   private final ExecutorService pool;
-  private final ThreadGroup clientThreads = new ThreadGroup("trustbundle-http");
+  private final Http1Transport plain;
+  private final Object jdkLock = new Object();
+  private JdkTransport jdk; // guarded by jdkLock; made on the first https or proxied request
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong notModified = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
+
+  /** Redirects followed per request, as the JDK client's {@code Redirect.NORMAL} allows. */
+  static final int MAX_REDIRECTS = 5;
 
   /** A fetcher; {@code clock} stamps {@link Fetched#fetchedAt()}. */
   public Fetcher(FetchOptions options, Optional<FetchCache> cache, Clock clock) {
@@ -51,59 +53,81 @@ public final class Fetcher implements AutoCloseable {
     this.cache = cache;
     this.clock = clock;
     this.pool = Executors.newFixedThreadPool(options.concurrency(), daemonThreads());
-    HttpClient.Builder b =
-        HttpClient.newBuilder()
-            .connectTimeout(options.connectTimeout())
-            // HTTP/1.1 keep-alive, as Windows Update's CDN serves; no h2c upgrade headers.
-            .version(HttpClient.Version.HTTP_1_1)
-            // Not the fetch pool: send() blocks pool threads while the client needs its own.
-            .followRedirects(HttpClient.Redirect.NORMAL);
-    options.proxy().ifPresent(p -> b.proxy(ProxySelector.of(p)));
-    this.http = buildInOwnGroup(b, clientThreads);
+    this.plain =
+        new Http1Transport(
+            options.connectTimeout(), options.requestTimeout(), options.concurrency());
   }
 
   /**
-   * The client's selector thread is created by the thread that builds the client, in that thread's
-   * group; building it in a group of our own lets {@link #close()} find that thread and stop it.
-   * Java 17's client has no close(), and a selector thread left waiting in native code holds JVM
-   * exit back by 300 ms (HotSpot waits for threads in native before it exits).
+   * Plain http without a proxy goes over our own connections (see {@link Http1Transport}); https
+   * and proxied requests over the JDK client, which is built only then: its TLS context costs a
+   * tenth of a second of start-up that a plain-http build never needs.
    */
-  private static HttpClient buildInOwnGroup(HttpClient.Builder b, ThreadGroup group) {
-    HttpClient[] built = new HttpClient[1];
-    RuntimeException[] failed = new RuntimeException[1];
-    Thread t =
-        new Thread(
-            group,
-            () -> {
-              try {
-                built[0] = b.build();
-              } catch (RuntimeException e) {
-                failed[0] = e;
-              }
-            },
-            "trustbundle-http-init");
-    t.setDaemon(true);
-    t.start();
-    try {
-      t.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating the HTTP client", e);
+  private Transport transportFor(URI uri) {
+    if ("http".equalsIgnoreCase(uri.getScheme()) && options.proxy().isEmpty()) {
+      return plain;
     }
-    if (failed[0] != null) {
-      throw failed[0];
+    synchronized (jdkLock) {
+      if (jdk == null) {
+        jdk = new JdkTransport(options.connectTimeout(), options.requestTimeout(), options.proxy());
+      }
+      return jdk;
     }
-    return built[0];
+  }
+
+  /** The JDK client's threads, when it has been built (tests). */
+  List<Thread> clientThreads() {
+    synchronized (jdkLock) {
+      return jdk == null ? List.of() : jdk.threads();
+    }
   }
 
   /**
-   * Loads the TLS and HTTP client classes and the default TLS context on a spare thread, so that a
-   * later {@code new Fetcher(...)} does not wait for them; a command line calls this first thing.
+   * Sends one GET, following redirects as the JDK client's {@code Redirect.NORMAL} does: 301, 302,
+   * 303, 307 and 308 to http or https, never from https down to http, at most {@value
+   * #MAX_REDIRECTS} times.
    */
-  public static void prewarm() {
+  private Transport.Response send(URI uri, Map<String, String> headers, long maxBytes)
+      throws IOException, InterruptedException {
+    URI at = uri;
+    for (int hop = 0; ; hop++) {
+      Transport.Response r = transportFor(at).get(at, headers, maxBytes);
+      int s = r.status();
+      Optional<String> location = r.header("Location");
+      if (!(s == 301 || s == 302 || s == 303 || s == 307 || s == 308) || location.isEmpty()) {
+        return r;
+      }
+      URI next;
+      try {
+        next = at.resolve(new URI(location.get()));
+      } catch (URISyntaxException | IllegalArgumentException e) {
+        throw new IOException("the server redirected to an invalid URL");
+      }
+      String from = at.getScheme().toLowerCase(Locale.ROOT);
+      String to = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+      if (!(to.equals("http") || to.equals("https"))
+          || (from.equals("https") && to.equals("http"))) {
+        return r;
+      }
+      if (hop >= MAX_REDIRECTS) {
+        throw new IOException("more than " + MAX_REDIRECTS + " redirects");
+      }
+      at = next;
+    }
+  }
+
+  /**
+   * Loads the JDK HTTP client and, when {@code tls}, the default TLS context on a spare thread, so
+   * that the first https request does not wait for them; a command line calls this first thing.
+   */
+  public static void prewarm(boolean tls) {
     try {
-      javax.net.ssl.SSLContext.getDefault();
-      HttpRequest.newBuilder(URI.create("http://127.0.0.1/")).GET().build();
+      if (tls) {
+        javax.net.ssl.SSLContext.getDefault();
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1/")).GET().build();
+      } else {
+        Http1Transport.request(URI.create("http://127.0.0.1/"), "127.0.0.1", 80, Map.of());
+      }
     } catch (java.security.NoSuchAlgorithmException | RuntimeException e) {
       // Only a warm-up: the real client reports its own errors.
     }
@@ -162,63 +186,57 @@ public final class Fetcher implements AutoCloseable {
         retries.incrementAndGet();
       }
       requests.incrementAndGet();
-      HttpRequest.Builder rb =
-          HttpRequest.newBuilder(uri)
-              .timeout(options.requestTimeout())
-              .header("User-Agent", USER_AGENT)
-              .GET();
-      cached.flatMap(FetchCache.Entry::etag).ifPresent(e -> rb.header("If-None-Match", e));
+      Map<String, String> headers = new LinkedHashMap<>();
+      headers.put("User-Agent", USER_AGENT);
+      cached.flatMap(FetchCache.Entry::etag).ifPresent(e -> headers.put("If-None-Match", e));
       cached
           .flatMap(FetchCache.Entry::lastModified)
-          .ifPresent(m -> rb.header("If-Modified-Since", m));
+          .ifPresent(m -> headers.put("If-Modified-Since", m));
       Duration wait;
       try {
-        HttpResponse<InputStream> resp =
-            http.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
-        int status = resp.statusCode();
-        try (InputStream in = resp.body()) {
-          if (status == 200) {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            if (body.length > maxBytes) {
-              throw new NetworkException(
-                  url + " is larger than the limit of " + maxBytes + " bytes; refused");
-            }
-            OptionalLong declared = resp.headers().firstValueAsLong("Content-Length");
-            if (declared.isPresent() && declared.getAsLong() != body.length) {
-              lastProblem =
-                  "the body was cut off ("
-                      + body.length
-                      + " of "
-                      + declared.getAsLong()
-                      + " bytes)";
-              wait = backoff(attempt, Optional.empty());
-            } else {
-              bytes.addAndGet(body.length);
-              return Optional.of(
-                  new Fetched(
-                      url,
-                      body,
-                      resp.headers().firstValue("ETag"),
-                      resp.headers().firstValue("Last-Modified"),
-                      clock.instant(),
-                      false,
-                      attempt));
-            }
-          } else if (status == 304 && cached.isPresent()) {
-            notModified.incrementAndGet();
-            FetchCache.Entry c = cached.get();
+        Transport.Response resp = send(uri, headers, maxBytes);
+        int status = resp.status();
+        if (status == 200) {
+          byte[] body = resp.body();
+          if (body.length > maxBytes) {
+            throw new NetworkException(
+                url + " is larger than the limit of " + maxBytes + " bytes; refused");
+          }
+          if (resp.truncated()) {
+            lastProblem =
+                "the body was cut off ("
+                    + body.length
+                    + (resp.declaredLength().isPresent()
+                        ? " of " + resp.declaredLength().getAsLong()
+                        : "")
+                    + " bytes)";
+            wait = backoff(attempt, Optional.empty());
+          } else {
+            bytes.addAndGet(body.length);
             return Optional.of(
                 new Fetched(
-                    url, c.body(), c.etag(), c.lastModified(), clock.instant(), true, attempt));
-          } else if (status == 404 || status == 410) {
-            return Optional.empty();
-          } else if (status >= 500 || status == 429 || status == 408) {
-            lastProblem = "HTTP " + status;
-            wait = backoff(attempt, resp.headers().firstValue("Retry-After"));
-          } else {
-            throw new NetworkException(
-                url + " answered HTTP " + status + "; check the URL, --upstream and --rewrite");
+                    url,
+                    body,
+                    resp.header("ETag"),
+                    resp.header("Last-Modified"),
+                    clock.instant(),
+                    false,
+                    attempt));
           }
+        } else if (status == 304 && cached.isPresent()) {
+          notModified.incrementAndGet();
+          FetchCache.Entry c = cached.get();
+          return Optional.of(
+              new Fetched(
+                  url, c.body(), c.etag(), c.lastModified(), clock.instant(), true, attempt));
+        } else if (status == 404 || status == 410) {
+          return Optional.empty();
+        } else if (status >= 500 || status == 429 || status == 408) {
+          lastProblem = "HTTP " + status;
+          wait = backoff(attempt, resp.header("Retry-After"));
+        } else {
+          throw new NetworkException(
+              url + " answered HTTP " + status + "; check the URL, --upstream and --rewrite");
         }
       } catch (IOException e) {
         lastProblem = describe(e);
@@ -277,7 +295,8 @@ public final class Fetcher implements AutoCloseable {
       }
       if (t instanceof java.net.ConnectException) {
         best = "connection refused or unreachable";
-      } else if (t instanceof java.net.http.HttpTimeoutException) {
+      } else if (t instanceof java.net.http.HttpTimeoutException
+          || t instanceof java.net.SocketTimeoutException) {
         best = "timed out";
       } else if (t instanceof javax.net.ssl.SSLException) {
         best = "TLS failed: " + t.getMessage();
@@ -315,19 +334,10 @@ public final class Fetcher implements AutoCloseable {
   @Override
   public void close() {
     pool.shutdownNow();
-    // Stop the client's selector thread (see buildInOwnGroup): an interrupt wakes its select()
-    // and ends its loop, which closes the client's connections.
-    Thread[] threads = new Thread[8];
-    int n = clientThreads.enumerate(threads);
-    for (int i = 0; i < n; i++) {
-      threads[i].interrupt();
-    }
-    for (int i = 0; i < n; i++) {
-      try {
-        threads[i].join(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+    plain.close();
+    synchronized (jdkLock) {
+      if (jdk != null) {
+        jdk.close();
       }
     }
   }

@@ -406,7 +406,27 @@ final class FuzzSeeds {
     manifest.put("seed-valid", Json.write(manifest("2025-07-31T00:00:00Z", false)));
     manifest.put("seed-removed-root-expired", Json.write(manifest("2025-06-30T12:00:00Z", true)));
     all.put("ManifestFuzzTestInputs/manifestChecks", manifest);
+
+    Map<String, byte[]> http = new LinkedHashMap<>();
+    http.put(
+        "seed-content-length",
+        ascii(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/pkix-cert\r\nETag: \"e\"\r\n"
+                + "Content-Length: 5\r\n\r\nhello"));
+    http.put(
+        "seed-chunked",
+        ascii(
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5;x=y\r\nhello\r\n0\r\nTrailer: 1\r\n\r\n"));
+    http.put("seed-close-delimited", ascii("HTTP/1.0 200 OK\r\nConnection: close\r\n\r\nbody"));
+    http.put(
+        "seed-503", ascii("HTTP/1.1 503 Busy\r\nRetry-After: 1\r\nContent-Length: 4\r\n\r\nbusy"));
+    all.put("HttpFuzzTestInputs/responseParser", http);
     return all;
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.ISO_8859_1);
   }
 
   private static byte[] gunzip(byte[] gz) {

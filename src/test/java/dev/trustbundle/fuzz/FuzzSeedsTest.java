@@ -102,6 +102,14 @@ class FuzzSeedsTest {
     }
   }
 
+  @Test
+  void httpSeedsParse() throws IOException {
+    for (byte[] seed : seeds("HttpFuzzTestInputs/responseParser")) {
+      assertThat(dev.trustbundle.upstream.HttpParsing.read(seed, HttpFuzzTest.LIMIT).status())
+          .isBetween(200, 599);
+    }
+  }
+
   private static List<byte[]> seeds(String folder) throws IOException {
     List<byte[]> out = new java.util.ArrayList<>();
     for (String name : FuzzSeeds.seeds().get(folder).keySet()) {

@@ -1,8 +1,10 @@
 package dev.trustbundle.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.trustbundle.error.NetworkException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -45,15 +47,72 @@ class FetcherTest {
   }
 
   @Test
-  void stopsItsClientThreadOnCloseSoThatTheJvmExitsWithoutWaiting() {
+  void fetchesPlainHttpWithoutBuildingTheJdkClient() {
+    Set<Thread> before = selectorThreads();
+    try (Fetcher f = new Fetcher(FetchOptions.DEFAULT, Optional.empty(), Clock.systemUTC())) {
+      assertThat(f.fetch(base + "hello.txt", 100)).isPresent();
+      assertThat(f.clientThreads()).isEmpty();
+      Set<Thread> now = selectorThreads();
+      now.removeAll(before);
+      assertThat(now).isEmpty();
+    }
+  }
+
+  @Test
+  void stopsTheJdkClientsThreadOnCloseSoThatTheJvmExitsWithoutWaiting() {
+    // A proxy sends requests through the JDK client; this server answers proxy-form requests.
+    FetchOptions viaProxy =
+        FetchOptions.DEFAULT.withProxy(
+            Optional.of(new InetSocketAddress("127.0.0.1", server.getAddress().getPort())));
     Set<Thread> before = selectorThreads();
     Set<Thread> ours;
-    try (Fetcher f = new Fetcher(FetchOptions.DEFAULT, Optional.empty(), Clock.systemUTC())) {
+    try (Fetcher f = new Fetcher(viaProxy, Optional.empty(), Clock.systemUTC())) {
       assertThat(f.fetch(base + "hello.txt", 100)).isPresent();
       ours = selectorThreads();
       ours.removeAll(before);
       assertThat(ours).as("the client's selector thread while open").hasSize(1);
     }
     assertThat(ours).allSatisfy(t -> assertThat(t.isAlive()).as(t.getName()).isFalse());
+  }
+
+  private void redirect(String path, int status, String location) {
+    server.createContext(
+        path,
+        ex -> {
+          ex.getResponseHeaders().add("Location", location);
+          ex.sendResponseHeaders(status, -1);
+          ex.close();
+        });
+  }
+
+  @Test
+  void followsRedirectsOverPlainHttp() {
+    redirect("/moved", 301, "/again");
+    redirect("/again", 307, base + "hello.txt");
+    try (Fetcher f = new Fetcher(FetchOptions.DEFAULT, Optional.empty(), Clock.systemUTC())) {
+      assertThat(f.fetch(base + "moved", 100))
+          .hasValueSatisfying(x -> assertThat(x.body()).asString().isEqualTo("hello"));
+    }
+  }
+
+  @Test
+  void givesUpOnARedirectLoopNamingIt() {
+    redirect("/loop", 302, "/loop");
+    FetchOptions once = FetchOptions.DEFAULT.withMaxAttempts(1);
+    try (Fetcher f = new Fetcher(once, Optional.empty(), Clock.systemUTC())) {
+      assertThatThrownBy(() -> f.fetch(base + "loop", 100))
+          .isInstanceOf(NetworkException.class)
+          .hasMessageContaining("more than 5 redirects");
+    }
+  }
+
+  @Test
+  void treatsARedirectToAnotherSchemeAsAnAnswer() {
+    redirect("/ftp", 302, "ftp://example.invalid/x");
+    try (Fetcher f = new Fetcher(FetchOptions.DEFAULT, Optional.empty(), Clock.systemUTC())) {
+      assertThatThrownBy(() -> f.fetch(base + "ftp", 100))
+          .isInstanceOf(NetworkException.class)
+          .hasMessageContaining("answered HTTP 302");
+    }
   }
 }

@@ -1,0 +1,129 @@
+package dev.trustbundle.upstream;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * GETs through the JDK's {@link HttpClient}: {@code https} URLs and anything sent through a proxy.
+ * Redirects are left to the {@link Fetcher}, so that one policy covers both transports.
+ */
+final class JdkTransport implements Transport {
+  private final HttpClient http;
+  private final Duration requestTimeout;
+  private final ThreadGroup clientThreads = new ThreadGroup("trustbundle-http");
+
+  JdkTransport(
+      Duration connectTimeout, Duration requestTimeout, Optional<InetSocketAddress> proxy) {
+    this.requestTimeout = requestTimeout;
+    HttpClient.Builder b =
+        HttpClient.newBuilder()
+            .connectTimeout(connectTimeout)
+            // HTTP/1.1 keep-alive, as Windows Update's CDN serves; no h2c upgrade headers.
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER);
+    proxy.ifPresent(p -> b.proxy(ProxySelector.of(p)));
+    this.http = buildInOwnGroup(b, clientThreads);
+  }
+
+  /**
+   * The client's selector thread is created by the thread that builds the client, in that thread's
+   * group; building it in a group of our own lets {@link #close()} find that thread and stop it.
+   * Java 17's client has no close(), and a selector thread left waiting in native code holds JVM
+   * exit back by 300 ms (HotSpot waits for threads in native before it exits).
+   */
+  private static HttpClient buildInOwnGroup(HttpClient.Builder b, ThreadGroup group) {
+    HttpClient[] built = new HttpClient[1];
+    RuntimeException[] failed = new RuntimeException[1];
+    Thread t =
+        new Thread(
+            group,
+            () -> {
+              try {
+                built[0] = b.build();
+              } catch (RuntimeException e) {
+                failed[0] = e;
+              }
+            },
+            "trustbundle-http-init");
+    t.setDaemon(true);
+    t.start();
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating the HTTP client", e);
+    }
+    if (failed[0] != null) {
+      throw failed[0];
+    }
+    return built[0];
+  }
+
+  @Override
+  public Response get(URI uri, Map<String, String> headers, long maxBytes)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET();
+    headers.forEach(rb::header);
+    HttpResponse<InputStream> resp =
+        http.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
+    Map<String, String> first = new HashMap<>();
+    resp.headers()
+        .map()
+        .forEach(
+            (name, values) -> {
+              if (!values.isEmpty()) {
+                first.putIfAbsent(name.toLowerCase(Locale.ROOT), values.get(0));
+              }
+            });
+    OptionalLong declared = resp.headers().firstValueAsLong("Content-Length");
+    byte[] body;
+    try (InputStream in = resp.body()) {
+      body =
+          resp.statusCode() == 200
+              ? in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1))
+              : new byte[0];
+    }
+    boolean truncated =
+        resp.statusCode() == 200
+            && declared.isPresent()
+            && body.length <= maxBytes
+            && declared.getAsLong() != body.length;
+    return new Response(resp.statusCode(), first, body, declared, truncated);
+  }
+
+  /** The client's own threads (its selector), for tests. */
+  List<Thread> threads() {
+    Thread[] threads = new Thread[8];
+    int n = clientThreads.enumerate(threads);
+    return List.copyOf(java.util.Arrays.asList(threads).subList(0, n));
+  }
+
+  @Override
+  public void close() {
+    // Stop the client's selector thread (see buildInOwnGroup): an interrupt wakes its select()
+    // and ends its loop, which closes the client's connections.
+    List<Thread> threads = threads();
+    threads.forEach(Thread::interrupt);
+    for (Thread t : threads) {
+      try {
+        t.join(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package dev.trustbundle.upstream;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * One HTTP GET, without redirects or retries (the {@link Fetcher} does both): the status, the
+ * response headers the fetcher reads, and a body bounded by the caller.
+ */
+interface Transport extends AutoCloseable {
+
+  /** Most bytes of an error body that are read (and then dropped) to keep a connection open. */
+  int ERROR_BODY_LIMIT = 64 * 1024;
+
+  /**
+   * Sends {@code GET uri} with {@code headers} (in their iteration order). The body of a 200 is
+   * read up to {@code maxBytes + 1} bytes (one more than allowed, so the caller can tell "too
+   * large"); other bodies are not returned.
+   *
+   * @throws IOException when no complete status line and headers arrive (connection refused or cut,
+   *     timeout, malformed response)
+   */
+  Response get(URI uri, Map<String, String> headers, long maxBytes)
+      throws IOException, InterruptedException;
+
+  @Override
+  void close();
+
+  /**
+   * A response.
+   *
+   * @param status the HTTP status code
+   * @param headers the first value of each header, by lower-case name
+   * @param body the body read (empty unless the status is 200)
+   * @param declaredLength the Content-Length the server announced, when it announced one
+   * @param truncated whether the connection ended before the announced end of the body
+   */
+  record Response(
+      int status,
+      Map<String, String> headers,
+      byte[] body,
+      OptionalLong declaredLength,
+      boolean truncated) {
+    public Response {
+      if (status < 100 || status > 999) {
+        throw new IllegalArgumentException("status must be 100 to 999, not " + status);
+      }
+      headers = Map.copyOf(headers);
+      for (String name : headers.keySet()) {
+        if (!name.equals(name.toLowerCase(Locale.ROOT))) {
+          throw new IllegalArgumentException("header names are lower case: " + name);
+        }
+      }
+      Objects.requireNonNull(body, "body");
+      Objects.requireNonNull(declaredLength, "declaredLength");
+    }
+
+    /** The first value of header {@code name} (any case). */
+    public Optional<String> header(String name) {
+      return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Response r
+          && r.status == status
+          && r.headers.equals(headers)
+          && Arrays.equals(r.body, body)
+          && r.declaredLength.equals(declaredLength)
+          && r.truncated == truncated;
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(status, headers, Arrays.hashCode(body), declaredLength, truncated);
+    }
+
+    @Override
+    public String toString() {
+      return "Response[" + status + ", " + body.length + " bytes]";
+    }
+  }
+}
