@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Fetches URLs ({@code http}, {@code https}, {@code file}) with at most {@link
  * FetchOptions#concurrency()} in flight. Retries 5xx, 429, resets, timeouts and truncated bodies
  * with exponential backoff and jitter, honouring {@code Retry-After}; never retries 404. Answers
- * {@link Optional#empty()} for a missing file.
+ * {@link Optional#empty()} for a missing file. Plain http goes over {@link Http1Transport}, https
+ * and proxied requests over {@link JdkTransport}.
  */
 public final class Fetcher implements AutoCloseable {
   private static final String USER_AGENT = "TrustBundle (Microsoft-CryptoAPI/10.0 compatible)";
