@@ -2,6 +2,7 @@ package dev.trustbundle.upstream;
 
 import dev.trustbundle.error.NetworkException;
 import java.io.IOException;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpRequest;
@@ -65,7 +66,7 @@ public final class Fetcher implements AutoCloseable {
    * tenth of a second of start-up that a plain-http build never needs.
    */
   private Transport transportFor(URI uri) {
-    if ("http".equalsIgnoreCase(uri.getScheme()) && options.proxy().isEmpty()) {
+    if ("http".equalsIgnoreCase(uri.getScheme()) && options.proxy().isEmpty() && direct(uri)) {
       return plain;
     }
     synchronized (jdkLock) {
@@ -74,6 +75,27 @@ public final class Fetcher implements AutoCloseable {
       }
       return jdk;
     }
+  }
+
+  /**
+   * Whether the JVM's proxy settings ({@code http.proxyHost}, {@code http.nonProxyHosts}, {@code
+   * java.net.useSystemProxies}) send {@code uri} direct, as the JDK client would ask them.
+   */
+  private static boolean direct(URI uri) {
+    ProxySelector selector = ProxySelector.getDefault();
+    if (selector == null) {
+      return true;
+    }
+    try {
+      return selector.select(uri).stream().allMatch(p -> p.type() == java.net.Proxy.Type.DIRECT);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static String printable(String s) {
+    String cut = s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    return cut.replaceAll("[^\\x20-\\x7e]", "?");
   }
 
   /** The JDK client's threads, when it has been built (tests). */
@@ -102,7 +124,8 @@ public final class Fetcher implements AutoCloseable {
       try {
         next = at.resolve(new URI(location.get()));
       } catch (URISyntaxException | IllegalArgumentException e) {
-        throw new IOException("the server redirected to an invalid URL");
+        throw new NetworkException(
+            uri + " redirects to an invalid URL (" + printable(location.get()) + ")");
       }
       String from = at.getScheme().toLowerCase(Locale.ROOT);
       String to = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
@@ -111,7 +134,8 @@ public final class Fetcher implements AutoCloseable {
         return r;
       }
       if (hop >= MAX_REDIRECTS) {
-        throw new IOException("more than " + MAX_REDIRECTS + " redirects");
+        throw new NetworkException(
+            uri + " redirects more than " + MAX_REDIRECTS + " times (last to " + next + ")");
       }
       at = next;
     }
@@ -199,7 +223,7 @@ public final class Fetcher implements AutoCloseable {
         int status = resp.status();
         if (status == 200) {
           byte[] body = resp.body();
-          if (body.length > maxBytes) {
+          if (resp.tooLarge() || body.length > maxBytes) {
             throw new NetworkException(
                 url + " is larger than the limit of " + maxBytes + " bytes; refused");
           }

@@ -48,6 +48,18 @@ final class Http1Transport implements Transport {
   private static final int MAX_INFORMATIONAL = 8;
 
   /**
+   * Once the headers are in, a body has the request timeout plus this long per byte received: it
+   * may take as long as it needs at 8 KiB/s or more, and a server that drips it is cut off.
+   */
+  private static final long NANOS_PER_BODY_BYTE = TimeUnit.SECONDS.toNanos(1) / 8192;
+
+  /** A request waiting this long for a new-connection permit opens one anyway. */
+  private static final long GATE_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private static final java.util.regex.Pattern OWS_COMMA =
+      java.util.regex.Pattern.compile("[ \t]*,[ \t]*");
+
+  /**
    * New connections to one host that may be opening at once; a connection counts until the server's
    * first byte arrives on it. Servers accept connections from a short queue (Python's default holds
    * 5); a burst of {@code --concurrency} connections overflows it, and a dropped SYN is only sent
@@ -82,28 +94,36 @@ final class Http1Transport implements Transport {
     if (!"http".equalsIgnoreCase(uri.getScheme())) {
       throw new IllegalArgumentException("only http URLs, not " + uri.getScheme());
     }
-    if (maxBytes < 0 || maxBytes > Integer.MAX_VALUE - 9) {
-      throw new IllegalArgumentException("maxBytes out of range: " + maxBytes);
+    if (maxBytes < 0) {
+      throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
     }
+    maxBytes = Math.min(maxBytes, Integer.MAX_VALUE - 9);
     String host = uri.getHost();
     if (host == null || host.isEmpty()) {
       throw new IOException("the URL has no host name");
     }
     int port = uri.getPort() == -1 ? 80 : uri.getPort();
     byte[] request = request(uri, host, port, headers);
-    long deadline = System.nanoTime() + requestTimeout.toNanos();
+    long timeout = requestTimeout.toNanos();
+    long deadline = System.nanoTime() + timeout;
     String key = host.toLowerCase(Locale.ROOT) + ":" + port;
     Semaphore gate = newConnections.computeIfAbsent(key, k -> new Semaphore(MAX_NEW_CONNECTIONS));
     int staleSeen = 0;
+    boolean permit = false;
+    long waitStart = System.nanoTime();
     while (true) {
       Connection pooled = staleSeen <= maxIdlePerHost ? takeIdle(key) : null;
       if (pooled != null) {
         try {
-          return release(key, pooled, pooled.exchange(request, maxBytes, deadline, true, null));
+          return release(
+              key, pooled, pooled.exchange(request, maxBytes, deadline, timeout, true, null));
         } catch (StaleConnectionException e) {
           // The server closed this kept-alive connection before answering (its idle timeout
           // ended as we sent): a GET is safe to send again, on another connection.
           pooled.close();
+          if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException("interrupted");
+          }
           staleSeen++;
           continue;
         } catch (IOException | RuntimeException e) {
@@ -111,16 +131,18 @@ final class Http1Transport implements Transport {
           throw e;
         }
       }
-      // A connection that frees up while this request waits for a new one is taken instead.
-      if (gate.tryAcquire(
-          Math.max(0, Math.min(10, remainingMillis(deadline))), TimeUnit.MILLISECONDS)) {
+      // A connection that frees up while this request waits for a new one is taken instead. The
+      // gate only smooths bursts: a request kept waiting (the connections opening are slow to be
+      // answered) goes ahead without a permit.
+      if (gate.tryAcquire(10, TimeUnit.MILLISECONDS)) {
+        permit = true;
         break;
       }
-      if (remainingMillis(deadline) <= 0) {
-        throw new SocketTimeoutException("timed out waiting for a connection to " + host);
+      if (System.nanoTime() - waitStart > GATE_PATIENCE_NANOS) {
+        break;
       }
     }
-    AtomicBoolean opening = new AtomicBoolean(true);
+    AtomicBoolean opening = new AtomicBoolean(permit);
     Runnable answered =
         () -> {
           if (opening.compareAndSet(true, false)) {
@@ -130,7 +152,8 @@ final class Http1Transport implements Transport {
     Connection fresh = null;
     try {
       fresh = Connection.open(host, port, connectTimeout, deadline);
-      return release(key, fresh, fresh.exchange(request, maxBytes, deadline, false, answered));
+      return release(
+          key, fresh, fresh.exchange(request, maxBytes, deadline, timeout, false, answered));
     } catch (IOException | RuntimeException e) {
       if (fresh != null) {
         fresh.close();
@@ -179,7 +202,7 @@ final class Http1Transport implements Transport {
     // The most recently used first: the least likely to have been closed by the server. The
     // queue never holds more than maxIdlePerHost connections, so this loop is bounded.
     for (Connection c = q.pollLast(); c != null; c = q.pollLast()) {
-      if (now - c.idleSince < MAX_IDLE_NANOS) {
+      if (now - c.idleSince < MAX_IDLE_NANOS && c.quiet()) {
         return c;
       }
       c.close();
@@ -218,11 +241,16 @@ final class Http1Transport implements Transport {
    * Reads one answer from {@code in} as {@link #get} does after sending a request, for fuzzing the
    * parser without a socket.
    */
-  static Response read(InputStream in, long maxBytes) throws IOException {
+  static Exchange read(InputStream in, long maxBytes) throws IOException {
     Connection c = new Connection(in, OutputStream.nullOutputStream());
-    return c.exchange(
-            new byte[0], maxBytes, System.nanoTime() + TimeUnit.SECONDS.toNanos(60), false, null)
-        .response();
+    long minute = TimeUnit.SECONDS.toNanos(60);
+    return c.exchange(new byte[0], maxBytes, System.nanoTime() + minute, minute, false, null);
+  }
+
+  /** New-connection permits free for {@code host:port}, for tests. */
+  int freePermits(String host, int port) {
+    Semaphore gate = newConnections.get(host.toLowerCase(Locale.ROOT) + ":" + port);
+    return gate == null ? MAX_NEW_CONNECTIONS : gate.availablePermits();
   }
 
   /** Connections currently kept alive, for tests. */
@@ -230,7 +258,8 @@ final class Http1Transport implements Transport {
     return idle.values().stream().mapToInt(ConcurrentLinkedDeque::size).sum();
   }
 
-  private record Exchange(Response response, boolean keepAlive) {}
+  /** An answer, and whether its connection may carry the next request. */
+  record Exchange(Response response, boolean keepAlive) {}
 
   /** A kept-alive connection the server closed before answering; the request is sent again. */
   private static final class StaleConnectionException extends IOException {
@@ -282,6 +311,9 @@ final class Http1Transport implements Transport {
     private int lim;
     private boolean received;
     private Runnable answered;
+    private long deadline;
+    private boolean inBody;
+    private long bodyTimeoutNanos;
     long idleSince;
 
     private Connection(SocketChannel channel) throws IOException {
@@ -311,6 +343,15 @@ final class Http1Transport implements Transport {
         long ms = Math.min(connectTimeout.toMillis(), remainingMillis(deadline));
         ch.socket().connect(address, (int) Math.max(1, Math.min(Integer.MAX_VALUE, ms)));
         return new Connection(ch);
+      } catch (java.net.SocketException e) {
+        ch.close();
+        if (e instanceof java.net.ConnectException) {
+          throw e;
+        }
+        // "No route to host", "Network is unreachable": reported as the JDK client does.
+        java.net.ConnectException c = new java.net.ConnectException(e.getMessage());
+        c.initCause(e);
+        throw c;
       } catch (IOException | RuntimeException e) {
         ch.close();
         throw e;
@@ -322,13 +363,17 @@ final class Http1Transport implements Transport {
      * first byte arrives.
      */
     Exchange exchange(
-        byte[] request, long maxBytes, long deadline, boolean reused, Runnable answered)
+        byte[] request,
+        long maxBytes,
+        long deadline,
+        long bodyTimeoutNanos,
+        boolean reused,
+        Runnable answered)
         throws IOException {
       this.answered = answered;
-      if (pos != lim) {
-        // Bytes the server sent after its last answer: the connection is out of step.
-        throw new StaleConnectionException("unexpected bytes on a kept-alive connection");
-      }
+      this.deadline = deadline;
+      this.bodyTimeoutNanos = bodyTimeoutNanos;
+      this.inBody = false;
       received = false;
       try {
         out.write(request);
@@ -344,7 +389,7 @@ final class Http1Transport implements Transport {
       Map<String, String> headers;
       int informational = 0;
       while (true) {
-        String statusLine = readLine(deadline, reused);
+        String statusLine = readLine(reused);
         if (statusLine.length() < 12
             || !statusLine.startsWith("HTTP/1.")
             || !isDigit(statusLine.charAt(7))
@@ -360,7 +405,7 @@ final class Http1Transport implements Transport {
         if (status < 100) {
           throw new IOException("malformed status line from the server: " + printable(statusLine));
         }
-        headers = readHeaders(deadline);
+        headers = readHeaders();
         if (status >= 200) {
           break;
         }
@@ -368,89 +413,125 @@ final class Http1Transport implements Transport {
           throw new IOException("unexpected HTTP " + status + " from the server");
         }
       }
+      // The request timeout covers the wait for the headers, as the JDK client's does; the body
+      // then gets a window of its own that every byte received extends (see fill).
+      inBody = true;
+      deadline = Math.max(deadline, System.nanoTime() + bodyTimeoutNanos);
       boolean keepAlive = !http10 && !hasToken(headers.get("connection"), "close");
-      long limit = status == 200 ? maxBytes + 1 : ERROR_BODY_LIMIT;
+      long limit = status == 200 ? maxBytes : ERROR_BODY_LIMIT;
       String te = headers.get("transfer-encoding");
       String cl = headers.get("content-length");
       OptionalLong declared = OptionalLong.empty();
       Body body;
       if (status == 204 || status == 304) {
-        body = new Body(new byte[0], true, true);
+        body = new Body(new byte[0], Body.End.COMPLETE, true);
       } else if (te != null) {
+        // RFC 9112 §6.1: the server applied these codings; only chunked is understood (nothing
+        // else is asked for, and a compressed file would fail its hash check anyway).
+        if (!OWS_COMMA.matcher(te).replaceAll(",").equalsIgnoreCase("chunked")) {
+          throw new IOException(
+              "the server sent Transfer-Encoding \""
+                  + printable(te)
+                  + "\", which TrustBundle does not decode; only chunked is supported");
+        }
         // RFC 9112 §6.3: Transfer-Encoding overrides Content-Length; a message with both is
         // suspect, so its connection is not reused.
         keepAlive &= cl == null;
-        body =
-            lastTokenIs(te, "chunked") ? readChunked(limit, deadline) : readToEnd(limit, deadline);
+        body = readChunked(limit);
       } else if (cl != null) {
         long length = parseLength(cl);
         declared = OptionalLong.of(length);
-        body = readLength(length, limit, deadline);
+        body = readLength(length, limit);
       } else {
-        body = readToEnd(limit, deadline);
+        body = readToEnd(limit);
       }
-      keepAlive &= body.complete() && body.delimited() && pos == lim;
+      keepAlive &= body.end() == Body.End.COMPLETE && body.delimited() && pos == lim;
       byte[] bytes = status == 200 ? body.bytes() : new byte[0];
-      boolean truncated = !body.complete() && body.bytes().length < limit;
-      return new Exchange(new Response(status, headers, bytes, declared, truncated), keepAlive);
+      return new Exchange(
+          new Response(
+              status,
+              headers,
+              bytes,
+              declared,
+              body.end() == Body.End.CUT_OFF,
+              status == 200 && body.end() == Body.End.OVER_LIMIT),
+          keepAlive);
     }
 
     /**
      * The body as read.
      *
-     * @param complete the whole body was read (not cut off, not stopped at the limit)
+     * @param end how reading ended
      * @param delimited the body's end was known without the connection closing
      */
-    private record Body(byte[] bytes, boolean complete, boolean delimited) {}
-
-    private Body readLength(long length, long limit, long deadline) throws IOException {
-      long want = Math.min(length, limit);
-      ByteArrayOutputStream b = new ByteArrayOutputStream((int) Math.min(want, 64 * 1024));
-      if (!copy(b, want, deadline)) {
-        return new Body(b.toByteArray(), false, true);
+    private record Body(byte[] bytes, End end, boolean delimited) {
+      enum End {
+        /** All of it was read. */
+        COMPLETE,
+        /** The connection ended before the body did. */
+        CUT_OFF,
+        /** It is longer than the limit; reading stopped (or never started). */
+        OVER_LIMIT
       }
-      return new Body(b.toByteArray(), want == length, true);
     }
 
-    private Body readToEnd(long limit, long deadline) throws IOException {
+    private Body readLength(long length, long limit) throws IOException {
+      if (length > limit) {
+        return new Body(new byte[0], Body.End.OVER_LIMIT, true);
+      }
+      ByteArrayOutputStream b = new ByteArrayOutputStream((int) Math.min(length, 1 << 20));
+      boolean all = copy(b, length);
+      return new Body(b.toByteArray(), all ? Body.End.COMPLETE : Body.End.CUT_OFF, true);
+    }
+
+    private Body readToEnd(long limit) throws IOException {
       ByteArrayOutputStream b = new ByteArrayOutputStream(16 * 1024);
-      boolean ended = !copy(b, limit, deadline);
-      return new Body(b.toByteArray(), ended, false);
+      // One byte more than the limit tells "longer than the limit" from "exactly the limit".
+      boolean more = copy(b, limit + 1);
+      if (more) {
+        return new Body(new byte[0], Body.End.OVER_LIMIT, false);
+      }
+      return new Body(b.toByteArray(), Body.End.COMPLETE, false);
     }
 
     // RFC 9112 §7.1: chunk-size [ chunk-ext ] CRLF chunk-data CRLF ... last-chunk trailer CRLF.
-    private Body readChunked(long limit, long deadline) throws IOException {
+    private Body readChunked(long limit) throws IOException {
       ByteArrayOutputStream b = new ByteArrayOutputStream(16 * 1024);
       while (true) {
         String line;
         try {
-          line = readLine(deadline, false);
+          line = readLine(false);
         } catch (EndOfStream e) {
-          return new Body(b.toByteArray(), false, true);
+          return new Body(b.toByteArray(), Body.End.CUT_OFF, true);
         }
         int semi = line.indexOf(';');
-        String hex = (semi >= 0 ? line.substring(0, semi) : line).strip();
-        if (hex.isEmpty() || hex.length() > 15 || !hex.chars().allMatch(Http1Transport::isHex)) {
+        String hex = trimOws(semi >= 0 ? line.substring(0, semi) : line);
+        int zeros = 0;
+        while (zeros < hex.length() - 1 && hex.charAt(zeros) == '0') {
+          zeros++;
+        }
+        String digits = hex.substring(zeros);
+        if (digits.isEmpty()
+            || digits.length() > 15
+            || !digits.chars().allMatch(Http1Transport::isHex)) {
           throw new IOException("malformed chunk size from the server: " + printable(line));
         }
-        long size = Long.parseLong(hex, 16);
+        long size = Long.parseLong(digits, 16);
         if (size == 0) {
-          readHeaders(deadline); // the trailer section, bounded like the headers, then dropped
-          return new Body(b.toByteArray(), true, true);
+          readHeaders(); // the trailer section, bounded like the headers, then dropped
+          return new Body(b.toByteArray(), Body.End.COMPLETE, true);
         }
-        long room = limit - b.size();
-        if (size > room) {
-          copy(b, room, deadline);
-          return new Body(b.toByteArray(), false, true);
+        if (size > limit - b.size()) {
+          return new Body(new byte[0], Body.End.OVER_LIMIT, true);
         }
-        if (!copy(b, size, deadline)) {
-          return new Body(b.toByteArray(), false, true);
+        if (!copy(b, size)) {
+          return new Body(b.toByteArray(), Body.End.CUT_OFF, true);
         }
         String end;
         try {
-          end = readLine(deadline, false);
+          end = readLine(false);
         } catch (EndOfStream e) {
-          return new Body(b.toByteArray(), false, true);
+          return new Body(b.toByteArray(), Body.End.CUT_OFF, true);
         }
         if (!end.isEmpty()) {
           throw new IOException("malformed chunked body from the server (no CRLF after a chunk)");
@@ -459,10 +540,10 @@ final class Http1Transport implements Transport {
     }
 
     /** Copies {@code n} bytes into {@code b}; false when the connection ended first. */
-    private boolean copy(ByteArrayOutputStream b, long n, long deadline) throws IOException {
+    private boolean copy(ByteArrayOutputStream b, long n) throws IOException {
       long left = n;
       while (left > 0) {
-        if (pos == lim && fill(deadline) < 0) {
+        if (pos == lim && fill() < 0) {
           return false;
         }
         int k = (int) Math.min(left, lim - pos);
@@ -473,11 +554,11 @@ final class Http1Transport implements Transport {
       return true;
     }
 
-    private Map<String, String> readHeaders(long deadline) throws IOException {
+    private Map<String, String> readHeaders() throws IOException {
       Map<String, String> headers = new HashMap<>();
       int total = 0;
       for (int count = 0; ; count++) {
-        String line = readLine(deadline, false);
+        String line = readLine(false);
         if (line.isEmpty()) {
           return headers;
         }
@@ -496,7 +577,7 @@ final class Http1Transport implements Transport {
           throw new IOException("malformed header from the server: " + printable(line));
         }
         String name = line.substring(0, colon).toLowerCase(Locale.ROOT);
-        String value = line.substring(colon + 1).strip();
+        String value = trimOws(line.substring(colon + 1));
         if (!isFieldValue(value)) {
           throw new IOException("malformed value of header " + name + " from the server");
         }
@@ -523,15 +604,15 @@ final class Http1Transport implements Transport {
     }
 
     /** One line without its CRLF (a bare LF is accepted too), at most {@value #MAX_LINE} bytes. */
-    private String readLine(long deadline, boolean mayBeStale) throws IOException {
+    private String readLine(boolean mayBeStale) throws IOException {
       StringBuilder sb = new StringBuilder(64);
       while (true) {
         if (pos == lim) {
           int n;
           try {
-            n = fill(deadline);
-          } catch (SocketTimeoutException e) {
-            throw e;
+            n = fill();
+          } catch (SocketTimeoutException | java.nio.channels.ClosedChannelException e) {
+            throw e; // a timeout, or closed by an interrupt or by close(): not a stale connection
           } catch (IOException e) {
             if (mayBeStale && !received) {
               throw new StaleConnectionException("the server had closed the connection");
@@ -564,7 +645,7 @@ final class Http1Transport implements Transport {
     }
 
     /** Reads more bytes into the empty buffer; -1 at the end of the stream. */
-    private int fill(long deadline) throws IOException {
+    private int fill() throws IOException {
       long ms = remainingMillis(deadline);
       if (ms <= 0) {
         throw new SocketTimeoutException("timed out waiting for the server");
@@ -574,6 +655,9 @@ final class Http1Transport implements Transport {
       }
       int n = in.read(buf, 0, buf.length);
       if (n > 0) {
+        if (inBody) {
+          deadline += n * NANOS_PER_BODY_BYTE;
+        }
         pos = 0;
         lim = n;
         if (!received && answered != null) {
@@ -596,6 +680,18 @@ final class Http1Transport implements Transport {
         } catch (IOException | UnsupportedOperationException e) {
           // Only an optimisation.
         }
+      }
+    }
+
+    /**
+     * Whether nothing arrived while the connection sat idle: bytes there (a late body, junk) would
+     * otherwise be read as the next answer.
+     */
+    boolean quiet() {
+      try {
+        return pos == lim && in.available() == 0;
+      } catch (IOException e) {
+        return false;
       }
     }
 
@@ -625,17 +721,26 @@ final class Http1Transport implements Transport {
     if (list == null) {
       return false;
     }
-    for (String t : list.split(",", 64)) {
-      if (t.strip().equalsIgnoreCase(token)) {
+    // Bounded: a header line is at most MAX_LINE characters.
+    for (String t : list.split(",", -1)) {
+      if (trimOws(t).equalsIgnoreCase(token)) {
         return true;
       }
     }
     return false;
   }
 
-  private static boolean lastTokenIs(String list, String token) {
-    String[] parts = list.split(",", 64);
-    return parts[parts.length - 1].strip().equalsIgnoreCase(token);
+  /** {@code s} without the optional white space (SP, HTAB) of RFC 9110 §5.6.3 around it. */
+  static String trimOws(String s) {
+    int from = 0;
+    int to = s.length();
+    while (from < to && (s.charAt(from) == ' ' || s.charAt(from) == '\t')) {
+      from++;
+    }
+    while (to > from && (s.charAt(to - 1) == ' ' || s.charAt(to - 1) == '\t')) {
+      to--;
+    }
+    return s.substring(from, to);
   }
 
   private static boolean isDigit(int c) {

@@ -89,20 +89,83 @@ final class JdkTransport implements Transport {
               }
             });
     OptionalLong declared = resp.headers().firstValueAsLong("Content-Length");
-    byte[] body;
+    int status = resp.statusCode();
+    byte[] body = new byte[0];
+    boolean tooLarge = false;
     try (InputStream in = resp.body()) {
-      body =
-          resp.statusCode() == 200
-              ? in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1))
-              : new byte[0];
+      if (status == 200 && declared.isPresent() && declared.getAsLong() > maxBytes) {
+        tooLarge = true;
+      } else if (status == 200) {
+        body = readBody(in, (int) Math.min(Integer.MAX_VALUE - 9, maxBytes) + 1);
+        tooLarge = body.length > maxBytes;
+        if (tooLarge) {
+          body = new byte[0];
+        }
+      }
     }
     boolean truncated =
-        resp.statusCode() == 200
-            && declared.isPresent()
-            && body.length <= maxBytes
-            && declared.getAsLong() != body.length;
-    return new Response(resp.statusCode(), first, body, declared, truncated);
+        status == 200 && !tooLarge && declared.isPresent() && declared.getAsLong() != body.length;
+    return new Response(status, first, body, declared, truncated, tooLarge);
   }
+
+  /**
+   * Reads up to {@code max} bytes. The JDK client's timeout ends when the headers arrive; the body
+   * gets the request timeout plus one second per 8 KiB received, as over plain http, and is cut off
+   * (closing the stream cancels the exchange) when a server drips it slower than that.
+   */
+  private byte[] readBody(InputStream in, int max) throws IOException {
+    java.util.concurrent.atomic.AtomicLong deadline =
+        new java.util.concurrent.atomic.AtomicLong(System.nanoTime() + requestTimeout.toNanos());
+    java.util.concurrent.atomic.AtomicBoolean timedOut =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.ScheduledFuture<?> watch =
+        WATCHDOG.scheduleWithFixedDelay(
+            () -> {
+              if (System.nanoTime() - deadline.get() > 0) {
+                timedOut.set(true);
+                try {
+                  in.close();
+                } catch (IOException e) {
+                  // Closing is all that is wanted.
+                }
+              }
+            },
+            250,
+            250,
+            java.util.concurrent.TimeUnit.MILLISECONDS);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(16 * 1024);
+    byte[] buf = new byte[16 * 1024];
+    try {
+      while (out.size() < max) {
+        int n = in.read(buf, 0, Math.min(buf.length, max - out.size()));
+        if (n < 0) {
+          break;
+        }
+        out.write(buf, 0, n);
+        deadline.addAndGet(n * (java.util.concurrent.TimeUnit.SECONDS.toNanos(1) / 8192));
+      }
+    } catch (IOException e) {
+      if (timedOut.get()) {
+        throw new java.net.http.HttpTimeoutException("timed out reading the body");
+      }
+      throw e;
+    } finally {
+      watch.cancel(false);
+    }
+    if (timedOut.get()) {
+      // The closed stream may have read as a clean end: never pass off a cut body as whole.
+      throw new java.net.http.HttpTimeoutException("timed out reading the body");
+    }
+    return out.toByteArray();
+  }
+
+  private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "trustbundle-http-watchdog");
+            t.setDaemon(true);
+            return t;
+          });
 
   /** The client's own threads (its selector), for tests. */
   List<Thread> threads() {

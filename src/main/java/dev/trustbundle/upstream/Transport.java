@@ -20,8 +20,8 @@ interface Transport extends AutoCloseable {
 
   /**
    * Sends {@code GET uri} with {@code headers} (in their iteration order). The body of a 200 is
-   * read up to {@code maxBytes + 1} bytes (one more than allowed, so the caller can tell "too
-   * large"); other bodies are not returned.
+   * returned when it is at most {@code maxBytes} long ({@link Response#tooLarge()} otherwise);
+   * other bodies are not returned.
    *
    * @throws IOException when no complete status line and headers arrive (connection refused or cut,
    *     timeout, malformed response)
@@ -39,14 +39,17 @@ interface Transport extends AutoCloseable {
    * @param headers the first value of each header, by lower-case name
    * @param body the body read (empty unless the status is 200)
    * @param declaredLength the Content-Length the server announced, when it announced one
-   * @param truncated whether the connection ended before the announced end of the body
+   * @param truncated whether the connection ended before the end of the body
+   * @param tooLarge whether the body of a 200 is longer than the caller's limit (it is then not
+   *     read, or not all of it)
    */
   record Response(
       int status,
       Map<String, String> headers,
       byte[] body,
       OptionalLong declaredLength,
-      boolean truncated) {
+      boolean truncated,
+      boolean tooLarge) {
     public Response {
       if (status < 100 || status > 999) {
         throw new IllegalArgumentException("status must be 100 to 999, not " + status);
@@ -73,12 +76,14 @@ interface Transport extends AutoCloseable {
           && r.headers.equals(headers)
           && Arrays.equals(r.body, body)
           && r.declaredLength.equals(declaredLength)
-          && r.truncated == truncated;
+          && r.truncated == truncated
+          && r.tooLarge == tooLarge;
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(status, headers, Arrays.hashCode(body), declaredLength, truncated);
+      return Objects.hash(
+          status, headers, Arrays.hashCode(body), declaredLength, truncated, tooLarge);
     }
 
     @Override

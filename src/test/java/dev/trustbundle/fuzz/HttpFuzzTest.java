@@ -27,9 +27,14 @@ class HttpFuzzTest {
       return;
     }
     assertThat(p.status()).isBetween(200, 999);
-    assertThat((long) p.body().length).isLessThanOrEqualTo(LIMIT + 1);
-    if (p.status() != 200) {
+    assertThat((long) p.body().length).isLessThanOrEqualTo(LIMIT);
+    if (p.status() != 200 || p.tooLarge()) {
       assertThat(p.body()).isEmpty();
     }
+    if (p.keepAlive()) {
+      assertThat(p.truncated()).isFalse();
+      assertThat(p.tooLarge()).isFalse();
+    }
+    assertThat(p.truncated() && p.tooLarge()).isFalse();
   }
 }

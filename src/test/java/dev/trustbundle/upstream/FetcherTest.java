@@ -9,8 +9,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -96,13 +99,81 @@ class FetcherTest {
   }
 
   @Test
-  void givesUpOnARedirectLoopNamingIt() {
-    redirect("/loop", 302, "/loop");
-    FetchOptions once = FetchOptions.DEFAULT.withMaxAttempts(1);
-    try (Fetcher f = new Fetcher(once, Optional.empty(), Clock.systemUTC())) {
+  void givesUpOnARedirectLoopAtOnceNamingIt() {
+    AtomicInteger asked = new AtomicInteger();
+    server.createContext(
+        "/loop",
+        ex -> {
+          asked.incrementAndGet();
+          ex.getResponseHeaders().add("Location", "/loop");
+          ex.sendResponseHeaders(302, -1);
+          ex.close();
+        });
+    try (Fetcher f = new Fetcher(FetchOptions.DEFAULT, Optional.empty(), Clock.systemUTC())) {
       assertThatThrownBy(() -> f.fetch(base + "loop", 100))
           .isInstanceOf(NetworkException.class)
-          .hasMessageContaining("more than 5 redirects");
+          .hasMessageContaining("redirects more than 5 times");
+    }
+    assertThat(asked).as("one request and 5 redirects, no retries").hasValue(6);
+  }
+
+  @Test
+  void followsARelativeRedirectWithItsQuery() {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    server.createContext(
+        "/q",
+        ex -> {
+          seen.add(ex.getRequestURI().toString());
+          byte[] body = "q".getBytes(StandardCharsets.US_ASCII);
+          ex.sendResponseHeaders(200, body.length);
+          ex.getResponseBody().write(body);
+          ex.close();
+        });
+    redirect("/r", 302, "q?x=1&y=%20");
+    try (Fetcher f = new Fetcher(FetchOptions.DEFAULT, Optional.empty(), Clock.systemUTC())) {
+      assertThat(f.fetch(base + "r", 100)).isPresent();
+    }
+    assertThat(seen).containsExactly("/q?x=1&y=%20");
+  }
+
+  @Test
+  void followsTheJvmsProxySettingsForPlainHttp() {
+    String[] keys = {"http.proxyHost", "http.proxyPort", "http.nonProxyHosts"};
+    String[] before = new String[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      before[i] = System.getProperty(keys[i]);
+    }
+    System.setProperty("http.proxyHost", "127.0.0.1");
+    System.setProperty("http.proxyPort", String.valueOf(server.getAddress().getPort()));
+    System.setProperty("http.nonProxyHosts", "nothing.invalid");
+    try (Fetcher f = new Fetcher(FetchOptions.DEFAULT, Optional.empty(), Clock.systemUTC())) {
+      // Only the proxy (this server) can answer for a host that does not exist.
+      assertThat(f.fetch("http://mirror.example.invalid/hello.txt", 100))
+          .hasValueSatisfying(x -> assertThat(x.body()).asString().isEqualTo("hello"));
+      assertThat(f.clientThreads()).isNotEmpty();
+    } finally {
+      for (int i = 0; i < keys.length; i++) {
+        if (before[i] == null) {
+          System.clearProperty(keys[i]);
+        } else {
+          System.setProperty(keys[i], before[i]);
+        }
+      }
+    }
+  }
+
+  @Test
+  void describesNetworkFailuresOfPlainHttpInWords() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    FetchOptions once = FetchOptions.DEFAULT.withMaxAttempts(1);
+    try (Fetcher f = new Fetcher(once, Optional.empty(), Clock.systemUTC())) {
+      assertThatThrownBy(() -> f.fetch("http://no-such-host.invalid/x.crt", 100))
+          .hasMessageContaining("host not found (DNS)");
+      assertThatThrownBy(() -> f.fetch("http://127.0.0.1:" + closed + "/x.crt", 100))
+          .hasMessageContaining("connection refused or unreachable");
     }
   }
 

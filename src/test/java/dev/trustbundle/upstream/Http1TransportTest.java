@@ -228,7 +228,7 @@ class Http1TransportTest {
   }
 
   @Test
-  void stopsReadingOneByteAfterTheLimitAndDropsTheConnection() throws Exception {
+  void refusesABodyLongerThanTheLimitWithoutReadingIt() throws Exception {
     String base =
         serve(
             (c, i) -> {
@@ -244,9 +244,172 @@ class Http1TransportTest {
               }
             });
     Transport.Response r = get(base + "/big", 1000);
-    assertThat(r.body()).hasSize(1001);
+    assertThat(r.tooLarge()).isTrue();
+    assertThat(r.body()).isEmpty();
     assertThat(r.truncated()).isFalse();
     assertThat(transport.idleConnections()).isZero();
+  }
+
+  @Test
+  void stopsAChunkedBodyAtTheLimit() throws Exception {
+    String base =
+        serve(
+            (c, i) -> {
+              c.request();
+              c.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+              c.write("3e8\r\n" + "x".repeat(1000) + "\r\n1\r\ny\r\n0\r\n\r\n");
+            });
+    Transport.Response r = get(base + "/big", 1000);
+    assertThat(r.tooLarge()).isTrue();
+    assertThat(transport.idleConnections()).isZero();
+  }
+
+  @Test
+  void acceptsABodyOfExactlyTheLimitAndRefusesOneByteMore() throws Exception {
+    String base =
+        serve(
+            (c, i) -> {
+              c.request();
+              c.write("HTTP/1.0 200 OK\r\n\r\n" + "x".repeat(i == 0 ? 1000 : 1001));
+            });
+    assertThat(get(base + "/a", 1000).body()).hasSize(1000);
+    assertThat(get(base + "/b", 1000).tooLarge()).isTrue();
+  }
+
+  @Test
+  void acceptsChunkSizesWithLeadingZeros() throws Exception {
+    String base =
+        serve(
+            (c, i) -> {
+              c.request();
+              c.write(
+                  "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      + "0000000000000000002\r\nok\r\n000\r\n\r\n");
+            });
+    assertThat(text(get(base + "/a"))).isEqualTo("ok");
+  }
+
+  @Test
+  void refusesTransferCodingsOtherThanChunked() throws Exception {
+    assertRefused(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", "does not decode");
+  }
+
+  @Test
+  void doesNotReuseAConnectionWhoseAnswerHadBothTransferEncodingAndContentLength()
+      throws Exception {
+    String base =
+        serve(
+            (c, i) -> {
+              while (c.request() != null) {
+                c.write(
+                    "HTTP/1.1 200 OK\r\nContent-Length: 99\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "2\r\nok\r\n0\r\n\r\n");
+              }
+            });
+    assertThat(text(get(base + "/a"))).isEqualTo("ok");
+    assertThat(text(get(base + "/b"))).isEqualTo("ok");
+    assertThat(accepted).hasValue(2);
+  }
+
+  @Test
+  void doesNotReuseAnHttp10Connection() throws Exception {
+    String base =
+        serve(
+            (c, i) -> {
+              while (c.request() != null) {
+                c.write("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nok");
+              }
+            });
+    get(base + "/a");
+    get(base + "/b");
+    assertThat(accepted).hasValue(2);
+  }
+
+  @Test
+  void doesNotTakeBytesThatArrivedOnAnIdleConnectionForTheNextAnswer() throws Exception {
+    String base =
+        serve(
+            (c, i) -> {
+              if (i == 0) {
+                c.request();
+                c.write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst");
+                Thread.sleep(50);
+                // A late second answer nobody asked for.
+                c.write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nwrong");
+              }
+              while (c.request() != null) {
+                c.write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nright");
+              }
+            });
+    assertThat(text(get(base + "/a"))).isEqualTo("first");
+    Thread.sleep(300);
+    assertThat(text(get(base + "/b"))).isEqualTo("right");
+    assertThat(accepted).hasValue(2);
+  }
+
+  @Test
+  void readsABodySlowerThanTheRequestTimeoutWhileItKeepsComing() throws Exception {
+    transport = new Http1Transport(Duration.ofSeconds(5), Duration.ofMillis(300), 16);
+    String base =
+        serve(
+            (c, i) -> {
+              c.request();
+              c.write("HTTP/1.1 200 OK\r\nContent-Length: 32768\r\n\r\n");
+              for (int k = 0; k < 8; k++) {
+                Thread.sleep(100);
+                c.write("x".repeat(4096));
+              }
+            });
+    assertThat(get(base + "/slow", 100_000).body()).hasSize(32768);
+  }
+
+  @Test
+  void refusesAnEndlessRunOfInterimAnswersAndA101() throws Exception {
+    assertRefused("HTTP/1.1 100 Continue\r\n\r\n".repeat(9), "unexpected HTTP 100");
+    assertRefused("HTTP/1.1 101 Switching Protocols\r\n\r\n", "unexpected HTTP 101");
+  }
+
+  @Test
+  void refusesAnOverlongTrailerSection() throws Exception {
+    assertRefused(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n"
+            + "T: 1\r\n".repeat(101)
+            + "\r\n",
+        "more than 100");
+  }
+
+  @Test
+  void namesTheDefaultPortNowhereAndOtherPortsInTheHostHeader() throws Exception {
+    assertThat(
+            new String(
+                Http1Transport.request(
+                    new URI("http", "Example.com", "/\u00e9 b", "q", null),
+                    "Example.com",
+                    80,
+                    Map.of()),
+                ISO_8859_1))
+        .isEqualTo("GET /%C3%A9%20b?q HTTP/1.1\r\nHost: Example.com\r\n\r\n");
+    assertThat(
+            new String(
+                Http1Transport.request(URI.create("http://[::1]:8080/"), "[::1]", 8080, Map.of()),
+                ISO_8859_1))
+        .isEqualTo("GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n");
+  }
+
+  @Test
+  void givesItsNewConnectionPermitsBackWhenConnectingFails() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    for (int k = 0; k < 6; k++) {
+      assertThatThrownBy(
+              () -> transport.get(URI.create("http://127.0.0.1:" + port + "/x"), Map.of(), 10))
+          .isInstanceOf(java.net.ConnectException.class);
+    }
+    assertThat(transport.freePermits("127.0.0.1", port))
+        .isEqualTo(Http1Transport.MAX_NEW_CONNECTIONS);
   }
 
   @Test
@@ -426,5 +589,7 @@ class Http1TransportTest {
     // the first ones were still unanswered.
     long early = acceptedAt.stream().filter(t -> t < TimeUnit.MILLISECONDS.toNanos(250)).count();
     assertThat(early).isLessThanOrEqualTo(Http1Transport.MAX_NEW_CONNECTIONS);
+    assertThat(transport.freePermits("127.0.0.1", URI.create(base).getPort()))
+        .isEqualTo(Http1Transport.MAX_NEW_CONNECTIONS);
   }
 }

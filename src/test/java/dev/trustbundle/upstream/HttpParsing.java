@@ -7,8 +7,13 @@ import java.io.IOException;
 public final class HttpParsing {
   private HttpParsing() {}
 
-  /** What an answer parsed to. */
-  public record Parsed(int status, byte[] body, boolean truncated) {}
+  /**
+   * What an answer parsed to.
+   *
+   * @param keepAlive whether the connection would carry the next request
+   */
+  public record Parsed(
+      int status, byte[] body, boolean truncated, boolean tooLarge, boolean keepAlive) {}
 
   /**
    * Parses {@code raw} as the answer to one request, with a body limit of {@code maxBytes}.
@@ -16,7 +21,8 @@ public final class HttpParsing {
    * @throws IOException when the answer is refused
    */
   public static Parsed read(byte[] raw, long maxBytes) throws IOException {
-    Transport.Response r = Http1Transport.read(new ByteArrayInputStream(raw), maxBytes);
-    return new Parsed(r.status(), r.body(), r.truncated());
+    Http1Transport.Exchange x = Http1Transport.read(new ByteArrayInputStream(raw), maxBytes);
+    Transport.Response r = x.response();
+    return new Parsed(r.status(), r.body(), r.truncated(), r.tooLarge(), x.keepAlive());
   }
 }
