@@ -398,6 +398,36 @@ class Http1TransportTest {
   }
 
   @Test
+  void opensAConnectionWithoutAPermitWhenTheOpeningOnesAreNeverAnswered() throws Exception {
+    transport = new Http1Transport(Duration.ofSeconds(5), Duration.ofSeconds(4), 16);
+    String base =
+        serve(
+            (c, i) -> {
+              c.request();
+              if (i < Http1Transport.MAX_NEW_CONNECTIONS) {
+                Thread.sleep(10_000); // holds its permit: never answers
+              }
+              c.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            });
+    ExecutorService clients = Executors.newFixedThreadPool(Http1Transport.MAX_NEW_CONNECTIONS);
+    try {
+      List<Future<Transport.Response>> hanging = new ArrayList<>();
+      for (int k = 0; k < Http1Transport.MAX_NEW_CONNECTIONS; k++) {
+        hanging.add(clients.submit(() -> get(base + "/hangs")));
+      }
+      while (accepted.get() < Http1Transport.MAX_NEW_CONNECTIONS) {
+        Thread.sleep(10);
+      }
+      assertThat(transport.freePermits("127.0.0.1", URI.create(base).getPort())).isZero();
+      assertThat(text(get(base + "/answered"))).isEqualTo("ok");
+      // Answered while the four still held their permits (they end only at their timeout).
+      assertThat(hanging).noneMatch(Future::isDone);
+    } finally {
+      clients.shutdownNow();
+    }
+  }
+
+  @Test
   void givesItsNewConnectionPermitsBackWhenConnectingFails() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
