@@ -3,6 +3,7 @@ package dev.trustbundle.report;
 import dev.trustbundle.ctl.Ctl;
 import dev.trustbundle.ctl.CtlEntry;
 import dev.trustbundle.ctl.CutoffDate;
+import dev.trustbundle.ctl.EkuNames;
 import dev.trustbundle.ctl.Oids;
 import dev.trustbundle.ctl.SignedCtl;
 import dev.trustbundle.verify.CtlVerification;
@@ -182,18 +183,18 @@ public final class TextReport {
     for (CtlEntry e : ctl.entries()) {
       String disabled =
           e.disabledAfter()
-              .map(d -> date(d) + e.disallowedEkus().map(x -> " " + Ekus.names(x)).orElse(""))
+              .map(d -> date(d) + e.disallowedEkus().map(x -> " " + EkuNames.names(x)).orElse(""))
               .orElse("-");
       String notBefore =
           e.notBefore()
-              .map(d -> date(d) + e.notBeforeEkus().map(x -> " " + Ekus.names(x)).orElse(""))
+              .map(d -> date(d) + e.notBeforeEkus().map(x -> " " + EkuNames.names(x)).orElse(""))
               .orElse("-");
       sb.append(
           String.format(
               "  %-40s  %-44s  %-32s  %-20s  %-20s%n",
               e.identifierHex(),
               clip(safe(e.friendlyName().orElse("-")), 44),
-              clip(e.ekus().map(Ekus::names).orElse("(all)"), 32),
+              clip(e.ekus().map(EkuNames::names).orElse("(all)"), 32),
               disabled,
               notBefore));
     }

@@ -93,11 +93,6 @@ public final class Fetcher implements AutoCloseable {
     }
   }
 
-  private static String printable(String s) {
-    String cut = s.length() > 80 ? s.substring(0, 80) + "..." : s;
-    return cut.replaceAll("[^\\x20-\\x7e]", "?");
-  }
-
   /** The JDK client's threads, when it has been built (tests). */
   List<Thread> clientThreads() {
     synchronized (jdkLock) {
@@ -125,7 +120,10 @@ public final class Fetcher implements AutoCloseable {
         next = at.resolve(new URI(location.get()));
       } catch (URISyntaxException | IllegalArgumentException e) {
         throw new NetworkException(
-            uri + " redirects to an invalid URL (" + printable(location.get()) + ")");
+            uri
+                + " redirects to an invalid URL ("
+                + Http1Transport.printable(location.get(), 80)
+                + ")");
       }
       String from = at.getScheme().toLowerCase(Locale.ROOT);
       String to = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);

@@ -47,12 +47,6 @@ final class Http1Transport implements Transport {
   static final int MAX_HEADERS = 100;
   private static final int MAX_INFORMATIONAL = 8;
 
-  /**
-   * Once the headers are in, a body has the request timeout plus this long per byte received: it
-   * may take as long as it needs at 8 KiB/s or more, and a server that drips it is cut off.
-   */
-  private static final long NANOS_PER_BODY_BYTE = TimeUnit.SECONDS.toNanos(1) / 8192;
-
   /** A request waiting this long for a new-connection permit opens one anyway. */
   private static final long GATE_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -751,8 +745,14 @@ final class Http1Transport implements Transport {
     return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 
-  private static String printable(String s) {
-    String cut = s.length() > 60 ? s.substring(0, 60) + "..." : s;
+  /** {@code s} cut to 60 characters, anything but printable ASCII shown as '?': safe to print. */
+  static String printable(String s) {
+    return printable(s, 60);
+  }
+
+  /** {@code s} cut to {@code max} characters, anything but printable ASCII shown as '?'. */
+  static String printable(String s, int max) {
+    String cut = s.length() > max ? s.substring(0, max) + "..." : s;
     return cut.replaceAll("[^\\x20-\\x7e]", "?");
   }
 }

@@ -142,7 +142,7 @@ final class JdkTransport implements Transport {
           break;
         }
         out.write(buf, 0, n);
-        deadline.addAndGet(n * (java.util.concurrent.TimeUnit.SECONDS.toNanos(1) / 8192));
+        deadline.addAndGet(n * NANOS_PER_BODY_BYTE);
       }
     } catch (IOException e) {
       if (timedOut.get()) {

@@ -2,7 +2,6 @@ package dev.trustbundle.upstream;
 
 import java.io.IOException;
 import java.net.URI;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -17,6 +16,12 @@ interface Transport extends AutoCloseable {
 
   /** Most bytes of an error body that are read (and then dropped) to keep a connection open. */
   int ERROR_BODY_LIMIT = 64 * 1024;
+
+  /**
+   * Once the headers are in, a body has the request timeout plus this long per byte received: it
+   * may take as long as it needs at 8 KiB/s or more, and a server that drips it is cut off.
+   */
+  long NANOS_PER_BODY_BYTE = java.util.concurrent.TimeUnit.SECONDS.toNanos(1) / 8192;
 
   /**
    * Sends {@code GET uri} with {@code headers} (in their iteration order). The body of a 200 is
@@ -67,28 +72,6 @@ interface Transport extends AutoCloseable {
     /** The first value of header {@code name} (any case). */
     public Optional<String> header(String name) {
       return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Response r
-          && r.status == status
-          && r.headers.equals(headers)
-          && Arrays.equals(r.body, body)
-          && r.declaredLength.equals(declaredLength)
-          && r.truncated == truncated
-          && r.tooLarge == tooLarge;
-    }
-
-    @Override
-    public int hashCode() {
-      return Objects.hash(
-          status, headers, Arrays.hashCode(body), declaredLength, truncated, tooLarge);
-    }
-
-    @Override
-    public String toString() {
-      return "Response[" + status + ", " + body.length + " bytes]";
     }
   }
 }
