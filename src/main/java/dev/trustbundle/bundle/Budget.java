@@ -1,0 +1,66 @@
+package dev.trustbundle.bundle;
+
+/**
+ * The one size budget of a bundle, shared by {@code build} (what it downloads and packs), {@code
+ * verify}/{@code import} (what they accept) and {@code serve} (what it loads into memory). A file
+ * or a bundle over the budget is refused with a one-line reason wherever it is met, so that a
+ * version that was imported can always be loaded by the server that is to publish it.
+ *
+ * <p>The figures are far above what Microsoft publishes (about 1.5 MB in all, the largest list
+ * cabinet under 100 KB, roots under 4 KB) and above the largest public CRLs commonly mirrored, and
+ * low enough that {@code serve}, which keeps the active version and the one being swapped in off
+ * the heap in direct buffers, fits in its fixed memory (see {@link #SERVE_DIRECT_MEMORY}).
+ */
+public final class Budget {
+  private Budget() {}
+
+  /**
+   * A list cabinet, {@code authroot.stl}, {@code authrootseq.txt} or {@code disallowedcert.sst}.
+   */
+  public static final long MAX_LIST = 16L << 20;
+
+  /** One certificate file (a root, an extra root or an intermediate). */
+  public static final long MAX_CERT = 256L << 10;
+
+  /** One CRL. */
+  public static final long MAX_CRL = 32L << 20;
+
+  /** One generated client configuration file. */
+  public static final long MAX_CLIENT_FILE = 1L << 20;
+
+  /** All files of a bundle together, manifest and signature included. */
+  public static final long MAX_TOTAL = 96L << 20;
+
+  /** How many files a bundle may hold. */
+  public static final int MAX_FILES = 20_000;
+
+  /** The manifest ({@code manifest.json}) and its signature, each. */
+  public static final long MAX_MANIFEST = 16L << 20;
+
+  /**
+   * The direct memory {@code serve} needs: two versions at the budget's total (the one served and
+   * the one being loaded), plus Jetty's own buffers.
+   */
+  public static final long SERVE_DIRECT_MEMORY = 2 * MAX_TOTAL + (64L << 20);
+
+  /** The bound for a file of this role. */
+  public static long forRole(FileRole role) {
+    return switch (role) {
+      case LIST, SEQUENCE, STORE -> MAX_LIST;
+      case ROOT, REMOVED_ROOT, EXTRA_ROOT, INTERMEDIATE -> MAX_CERT;
+      case CRL -> MAX_CRL;
+      case CLIENT -> MAX_CLIENT_FILE;
+    };
+  }
+
+  /** {@code 16 MiB}, {@code 256 KiB}: a size for people. */
+  public static String human(long bytes) {
+    if (bytes >= 1L << 20 && bytes % (1L << 20) == 0) {
+      return (bytes >> 20) + " MiB";
+    }
+    if (bytes >= 1L << 10 && bytes % (1L << 10) == 0) {
+      return (bytes >> 10) + " KiB";
+    }
+    return bytes + " bytes";
+  }
+}
