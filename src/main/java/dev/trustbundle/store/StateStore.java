@@ -372,6 +372,27 @@ public final class StateStore {
     }
   }
 
+  /**
+   * Records that a kept version failed verification when it was loaded, scrubbed or checked (its
+   * files no longer match its manifest, or break a bundle rule). A history that cannot be written
+   * does not change the failure, which the caller reports.
+   *
+   * @param bundleId the version
+   * @param reason one line: what failed
+   */
+  public void recordVersionFailure(String bundleId, String reason) {
+    ObjectNode h = JSON.createObjectNode();
+    h.put("time", clock.instant().toString());
+    h.put("action", "version-failed");
+    h.put("bundleId", bundleId);
+    h.put("reason", reason);
+    try {
+      append(h);
+    } catch (IOException e) {
+      // The failure stands; only its record is lost.
+    }
+  }
+
   /** Appends one line to the history and syncs it. */
   private void append(ObjectNode entry) throws IOException {
     byte[] line = (JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
