@@ -9,7 +9,6 @@ import dev.trustbundle.ctl.CtlKind;
 import dev.trustbundle.ctl.CtlParser;
 import dev.trustbundle.ctl.Hex;
 import dev.trustbundle.ctl.SignedCtl;
-import dev.trustbundle.ctl.SstReader;
 import dev.trustbundle.error.MalformedInputException;
 import dev.trustbundle.error.NetworkException;
 import dev.trustbundle.error.TrustBundleException;
@@ -22,13 +21,13 @@ import dev.trustbundle.upstream.Fetcher;
 import dev.trustbundle.verify.AnchorSource;
 import dev.trustbundle.verify.CtlVerification;
 import dev.trustbundle.verify.CtlVerifier;
+import dev.trustbundle.verify.DisallowedStoreCheck;
 import dev.trustbundle.verify.Issuers;
 import dev.trustbundle.verify.Pin;
 import dev.trustbundle.verify.RootCheck;
 import dev.trustbundle.verify.TrustAnchors;
 import dev.trustbundle.verify.VerifyOptions;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509CRL;
@@ -67,9 +66,9 @@ import org.bouncycastle.asn1.x509.GeneralNames;
  * file, the URL, what was expected and what arrived.
  */
 public final class BundleBuilder {
-  static final long MAX_LIST = 32L << 20;
-  static final long MAX_CERT = 1L << 20;
-  static final long MAX_CRL = 64L << 20;
+  static final long MAX_LIST = Budget.MAX_LIST;
+  static final long MAX_CERT = Budget.MAX_CERT;
+  static final long MAX_CRL = Budget.MAX_CRL;
 
   /** Which roots to download. */
   public enum RootsMode {
@@ -424,40 +423,9 @@ public final class BundleBuilder {
       warnings.add(
           "upstream has no pinrulesstl.cab (HTTP 404); Windows 10+ clients will miss pin rules");
     }
-    Optional<Fetched> stl = join(first.get("authroot.stl"));
-    if (stl.isPresent()) {
-      Fetched ok =
-          verified(
-              stl.get(),
-              stl.get().url(),
-              b -> {
-                if (Arrays.equals(b, verifiedStl.get(CtlKind.AUTHROOT))) {
-                  return;
-                }
-                SignedCtl s = CtlParser.parse(b);
-                CtlVerification v = verifier.verify(s, Optional.of(CtlKind.AUTHROOT), now);
-                if (!v.valid()) {
-                  throw new VerificationException(String.join("; ", v.failures()));
-                }
-                if (!s.ctl().sequenceNumber().equals(authroot.sequenceNumber())) {
-                  warnings.add(
-                      "authroot.stl upstream has sequence "
-                          + s.ctl().sequenceNumber().map(x -> x.hex()).orElse("?")
-                          + " but authrootstl.cab has "
-                          + authroot.sequenceNumber().map(x -> x.hex()).orElse("?"));
-                }
-              });
-      put(items, new Item("mirror/authroot.stl", ok.body(), "list", ok));
-    } else {
-      warnings.add("upstream has no authroot.stl (HTTP 404); tools that read it will miss it");
-    }
-    Optional<Fetched> sst = join(first.get("disallowedcert.sst"));
-    if (sst.isPresent()) {
-      Fetched ok = verified(sst.get(), sst.get().url(), SstReader::read);
-      put(items, new Item("mirror/disallowedcert.sst", ok.body(), "store", ok));
-    } else {
-      warnings.add("upstream has no disallowedcert.sst (HTTP 404)");
-    }
+    authrootStl(
+        join(first.get("authroot.stl")), verifiedStl.get(CtlKind.AUTHROOT), items, warnings);
+    disallowedStore(join(first.get("disallowedcert.sst")), disallowed, items, warnings);
     String seqHex = authroot.sequenceNumber().orElseThrow().hex();
     join(first.get("authrootseq.txt"))
         .ifPresent(
@@ -611,7 +579,7 @@ public final class BundleBuilder {
       intermediates.put(sha1, c);
       put(items, new Item("extra/intermediates/" + sha1 + ".crt", der, "intermediate", f));
       store(f);
-      expiryWarning(c, what, now.plus(Duration.ofDays(validDays(req))), warnings);
+      expiryWarning(c, what, now, now.plus(Duration.ofDays(validDays(req))), warnings);
     }
 
     // CRLs.
@@ -722,6 +690,18 @@ public final class BundleBuilder {
             files,
             removed,
             warnings);
+    // The same rules verify, import and serve apply: a bundle that breaks one is never signed.
+    BundleCheck.Report self =
+        BundleCheck.check(
+            m, BundleCheck.Contents.of(entries), req.anchors(), req.verifyOptions(), req.now());
+    if (!self.valid()) {
+      throw new VerificationException(
+          "the bundle would break the bundle rules and was not signed: "
+              + self.problems().get(0)
+              + (self.problems().size() > 1
+                  ? " (and " + (self.problems().size() - 1) + " more)"
+                  : ""));
+    }
     byte[] manifest = Json.write(m);
     byte[] signature = ManifestSignature.sign(manifest, key);
     // A signature that does not verify with the published certificate must never ship.
@@ -753,7 +733,7 @@ public final class BundleBuilder {
             cab.url(),
             b -> {
               Cabinet c = CabReader.read(b);
-              byte[] stl = c.entry(kind.stlName()).orElseGet(c::list).data();
+              byte[] stl = c.sole(kind.stlName()).data();
               SignedCtl s = CtlParser.parse(stl);
               CtlVerification v = verifier.verify(s, Optional.of(kind), now);
               if (!v.valid()) {
@@ -782,6 +762,56 @@ public final class BundleBuilder {
       progress.done(kind.cabName(), ok.body().length, ok.fromCache());
     }
     return out[0];
+  }
+
+  /**
+   * {@code authroot.stl}: always the list inside the verified cabinet (reference 1: "the same CTL,
+   * not cabbed"). Upstream's copy is packed as fetched only when it is byte for byte that list; an
+   * older or other list in its place (a stale mirror, a man in the middle on plain http) is never
+   * packed, since clients and tools would then read two different lists.
+   */
+  private void authrootStl(
+      Optional<Fetched> upstream, byte[] member, Map<String, Item> items, List<String> warnings) {
+    if (upstream.isPresent() && Arrays.equals(upstream.get().body(), member)) {
+      store(upstream.get());
+      put(items, new Item("mirror/authroot.stl", upstream.get().body(), "list", upstream.get()));
+      return;
+    }
+    warnings.add(
+        upstream.isPresent()
+            ? "authroot.stl from "
+                + upstream.get().url()
+                + " is not the list inside authrootstl.cab (SHA-256 "
+                + Hex.sha256(upstream.get().body())
+                + "); the mirror serves the cabinet's list as authroot.stl instead"
+            : "upstream has no authroot.stl (HTTP 404); the mirror serves the list inside"
+                + " authrootstl.cab as authroot.stl");
+    put(items, new Item("mirror/authroot.stl", member.clone(), "list", null));
+  }
+
+  /**
+   * {@code disallowedcert.sst} is unsigned: it is packed only when every certificate in it is one
+   * the verified disallowed list names, and left out with a warning otherwise.
+   */
+  private void disallowedStore(
+      Optional<Fetched> sst, Ctl disallowed, Map<String, Item> items, List<String> warnings) {
+    if (sst.isEmpty()) {
+      warnings.add("upstream has no disallowedcert.sst (HTTP 404)");
+      return;
+    }
+    List<String> problems = DisallowedStoreCheck.check(sst.get().body(), disallowed);
+    if (!problems.isEmpty()) {
+      warnings.add(
+          "disallowedcert.sst from "
+              + sst.get().url()
+              + " was left out: "
+              + problems.get(0)
+              + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : "")
+              + "; it must hold only certificates the verified disallowed list names");
+      return;
+    }
+    store(sst.get());
+    put(items, new Item("mirror/disallowedcert.sst", sst.get().body(), "store", sst.get()));
   }
 
   private static void checkPublisherValidity(SigningKey key, Instant now) {
@@ -875,12 +905,7 @@ public final class BundleBuilder {
   private static Ctl parseListQuietly(Fetched cab, CtlKind kind) {
     try {
       Cabinet c = CabReader.read(cab.body());
-      byte[] stl =
-          c.entry(kind.stlName())
-              .orElseThrow(
-                  () -> new MalformedInputException("the cabinet holds no " + kind.stlName()))
-              .data();
-      return CtlParser.parse(stl).ctl();
+      return CtlParser.parse(c.sole(kind.stlName()).data()).ctl();
     } catch (MalformedInputException e) {
       throw new MalformedInputException(
           kind.cabName() + " from " + cab.url() + " failed verification: " + e.getMessage(), e);
@@ -993,12 +1018,22 @@ public final class BundleBuilder {
 
   private static void expiryWarning(
       X509Certificate c, String what, Instant at, List<String> warnings) {
-    if (c.getNotAfter().toInstant().isBefore(at)) {
+    expiryWarning(c, what, at, at, warnings);
+  }
+
+  private static void expiryWarning(
+      X509Certificate c, String what, Instant now, Instant at, List<String> warnings) {
+    Instant end = c.getNotAfter().toInstant();
+    if (end.isBefore(now)) {
       warnings.add(
           what
-              + " expires on "
-              + c.getNotAfter().toInstant()
-              + ", within the bundle's validity or before");
+              + " expired "
+              + Duration.between(end, now).toDays()
+              + " days ago ("
+              + end
+              + "); remove it from the profile or replace it");
+    } else if (end.isBefore(at)) {
+      warnings.add(what + " expires on " + end + ", within the bundle's validity");
     }
   }
 
@@ -1098,26 +1133,13 @@ public final class BundleBuilder {
     }
   }
 
-  /** {@code crl/<host>/<path>} for a CRL URL, with unsafe characters replaced. */
+  /** {@code crl/<host>/<path>} for a CRL URL (the one rule, {@link BundleCheck#crlPath}). */
   static String crlPath(String url) {
-    URI u;
     try {
-      u = new URI(url);
-    } catch (java.net.URISyntaxException e) {
-      throw new VerificationException("the CRL URL " + url + " is not a valid URL");
+      return BundleCheck.crlPath(url);
+    } catch (IllegalArgumentException e) {
+      throw new VerificationException(e.getMessage());
     }
-    if (u.getHost() == null) {
-      throw new VerificationException("the CRL URL " + url + " has no host");
-    }
-    String host = u.getHost().toLowerCase(Locale.ROOT);
-    String path = u.getRawPath() == null ? "" : u.getRawPath();
-    String clean =
-        path.replaceAll("^/+", "").replaceAll("[^A-Za-z0-9._%/-]", "_").replaceAll("/+", "/");
-    clean = clean.replaceAll("(^|/)\\.\\.?(?=/|$)", "$1_");
-    if (clean.isEmpty()) {
-      clean = "index.crl";
-    }
-    return "crl/" + host + "/" + clean;
   }
 
   private static String fileName(String url) {
@@ -1224,6 +1246,6 @@ public final class BundleBuilder {
       throw new UsageException("--previous bundle has no " + path);
     }
     Cabinet c = CabReader.read(cab);
-    return CtlParser.parse(c.entry(kind.stlName()).orElse(c.entries().get(0)).data()).ctl();
+    return CtlParser.parse(c.sole(kind.stlName()).data()).ctl();
   }
 }

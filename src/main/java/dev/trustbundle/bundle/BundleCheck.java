@@ -1,12 +1,40 @@
 package dev.trustbundle.bundle;
 
+import dev.trustbundle.cab.CabReader;
+import dev.trustbundle.ctl.Certificates;
+import dev.trustbundle.ctl.Ctl;
+import dev.trustbundle.ctl.CtlKind;
+import dev.trustbundle.ctl.CtlParser;
+import dev.trustbundle.ctl.Hex;
+import dev.trustbundle.ctl.SignedCtl;
+import dev.trustbundle.error.Messages;
+import dev.trustbundle.verify.AnchorSource;
+import dev.trustbundle.verify.CtlVerification;
+import dev.trustbundle.verify.CtlVerifier;
+import dev.trustbundle.verify.DisallowedStoreCheck;
+import dev.trustbundle.verify.Issuers;
+import dev.trustbundle.verify.RootCheck;
 import dev.trustbundle.verify.TrustAnchors;
 import dev.trustbundle.verify.VerifyOptions;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The one check of a bundle's contents against its manifest and the bundle rules, shared by {@code
@@ -14,6 +42,29 @@ import java.util.Set;
  * it loads a version). It collects every problem instead of stopping at the first; the caller
  * decides whether one ends the run. The manifest signature and whether its signer is trusted are
  * not checked here.
+ *
+ * <p>The rules (README, "What a bundle may hold"):
+ *
+ * <ul>
+ *   <li>The archive holds exactly the manifest's files, each with its size and SHA-256, within the
+ *       {@link Budget}; no two paths are equal ignoring case.
+ *   <li>Every path has a known role, at the one place that role may sit: {@code
+ *       mirror/authrootstl.cab}, {@code mirror/disallowedcertstl.cab}, {@code
+ *       mirror/pinrulesstl.cab}, {@code mirror/authroot.stl}, {@code mirror/authrootseq.txt},
+ *       {@code mirror/disallowedcert.sst}, {@code mirror/<SHA1>.crt}, {@code
+ *       extra/roots/<SHA1>.crt}, {@code extra/intermediates/<SHA1>.crt}, {@code crl/<host>/<path>}
+ *       and the generated files under {@code client/}.
+ *   <li>Each list sits at its own cabinet path, is the cabinet's only member, verifies against the
+ *       pinned Microsoft roots at the bundle's creation, and has the sequence the manifest gives;
+ *       the authroot and disallowed lists are always present.
+ *   <li>{@code authroot.stl} is byte for byte the list inside {@code authrootstl.cab}; {@code
+ *       authrootseq.txt} states that list's sequence; every certificate of {@code
+ *       disallowedcert.sst} is one the disallowed list names.
+ *   <li>Every {@code mirror/<SHA1>.crt} is a root of the authroot list (SHA-1 = name = entry,
+ *       SHA-256 = attribute 98), or a root that left it and is kept for its grace period.
+ *   <li>Extra roots are self-signed; intermediates are CAs issued by a certificate of the bundle;
+ *       CRLs are signed by a certificate of the bundle and sit at the path their URL gives.
+ * </ul>
  */
 public final class BundleCheck {
   private BundleCheck() {}
@@ -51,8 +102,10 @@ public final class BundleCheck {
    * @param problems why the bundle must not be trusted, served or activated; empty when it may
    * @param warnings conditions worth attention that do not make it invalid
    * @param lists one line per verified list: kind, sequence, thisUpdate, anchor
+   * @param filesVerified how many of the manifest's files are present with their size and SHA-256
    */
-  public record Report(List<String> problems, List<String> warnings, List<String> lists) {
+  public record Report(
+      List<String> problems, List<String> warnings, List<String> lists, int filesVerified) {
     public Report {
       problems = List.copyOf(problems);
       warnings = List.copyOf(warnings);
@@ -65,6 +118,37 @@ public final class BundleCheck {
     }
   }
 
+  /** The manifest and its signature: in every archive, in no manifest entry. */
+  public static final Set<String> SIGNED_MANIFEST = Set.of("manifest.json", "manifest.json.p7s");
+
+  /** The generated client files a bundle may carry under {@code client/}. */
+  public static final Set<String> CLIENT_FILES =
+      Set.of(
+          "trustbundle-client.reg",
+          "Registry.pol",
+          "Set-TrustBundleMirror.ps1",
+          "TrustBundle.admx",
+          "en-US/TrustBundle.adml");
+
+  private static final String SHA1_CRT = "[0-9A-F]{40}\\.crt";
+  private static final Pattern ROOT_PATH = Pattern.compile("mirror/" + SHA1_CRT);
+  private static final Pattern EXTRA_ROOT_PATH = Pattern.compile("extra/roots/" + SHA1_CRT);
+  private static final Pattern INTERMEDIATE_PATH =
+      Pattern.compile("extra/intermediates/" + SHA1_CRT);
+  private static final Pattern CRL_PATH =
+      Pattern.compile("crl/[a-z0-9]([a-z0-9.-]{0,252})/[A-Za-z0-9._%/-]{1,1024}");
+  private static final Pattern SEQUENCE_TEXT = Pattern.compile("[0-9A-Fa-f]{2,128}(\r?\n)?");
+
+  /** The fixed mirror names other than roots, with the one role each may have. */
+  private static final Map<String, FileRole> MIRROR_NAMES =
+      Map.of(
+          "mirror/authrootstl.cab", FileRole.LIST,
+          "mirror/disallowedcertstl.cab", FileRole.LIST,
+          "mirror/pinrulesstl.cab", FileRole.LIST,
+          "mirror/authroot.stl", FileRole.LIST,
+          "mirror/authrootseq.txt", FileRole.SEQUENCE,
+          "mirror/disallowedcert.sst", FileRole.STORE);
+
   /**
    * Checks every file of a bundle for its role.
    *
@@ -76,9 +160,643 @@ public final class BundleCheck {
    */
   public static Report check(
       Manifest m, Contents files, TrustAnchors anchors, VerifyOptions options, Instant now) {
-    List<String> problems = new ArrayList<>();
-    List<String> warnings = new ArrayList<>();
-    List<String> lists = new ArrayList<>();
-    return new Report(problems, warnings, lists);
+    Run run = new Run(m, files, anchors, options, now);
+    run.layout();
+    run.contents();
+    if (run.problems.isEmpty()) {
+      // The roles are checked only over files that are exactly what the manifest says.
+      run.lists();
+      run.secondaryFiles();
+      run.roots();
+      run.profileItems();
+    }
+    return new Report(run.problems, run.warnings, run.listLines, run.filesVerified);
+  }
+
+  /**
+   * {@code crl/<host>/<path>} for a CRL URL, with unsafe characters replaced: where a CRL sits in a
+   * bundle, so that it can be served at its original URL.
+   *
+   * @throws IllegalArgumentException when the URL has no host
+   */
+  public static String crlPath(String url) {
+    URI u;
+    try {
+      u = new URI(url);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("the CRL URL " + url + " is not a valid URL");
+    }
+    if (u.getHost() == null) {
+      throw new IllegalArgumentException("the CRL URL " + url + " has no host");
+    }
+    String host = u.getHost().toLowerCase(Locale.ROOT);
+    String path = u.getRawPath() == null ? "" : u.getRawPath();
+    String clean =
+        path.replaceAll("^/+", "").replaceAll("[^A-Za-z0-9._%/-]", "_").replaceAll("/+", "/");
+    clean = clean.replaceAll("(^|/)\\.\\.?(?=/|$)", "$1_");
+    if (clean.isEmpty()) {
+      clean = "index.crl";
+    }
+    return "crl/" + host + "/" + clean;
+  }
+
+  /** The state of one check. */
+  private static final class Run {
+    final Manifest m;
+    final Contents files;
+    final TrustAnchors anchors;
+    final VerifyOptions options;
+    final Instant now;
+    final Instant created;
+    final List<String> problems = new ArrayList<>();
+    final List<String> warnings = new ArrayList<>();
+    final List<String> listLines = new ArrayList<>();
+    final Map<String, Manifest.FileInfo> byPath = new LinkedHashMap<>();
+    final Map<String, FileRole> roles = new HashMap<>();
+    final Map<CtlKind, Ctl> verified = new EnumMap<>(CtlKind.class);
+    final Map<CtlKind, byte[]> stl = new EnumMap<>(CtlKind.class);
+    int filesVerified;
+
+    Run(Manifest m, Contents files, TrustAnchors anchors, VerifyOptions options, Instant now) {
+      this.m = m;
+      this.files = files;
+      this.anchors = anchors;
+      this.options = options;
+      this.now = now;
+      this.created = Instant.parse(m.created());
+    }
+
+    /** Paths, roles, names, sizes: the manifest alone. */
+    void layout() {
+      if (m.files().size() > Budget.MAX_FILES) {
+        problems.add(
+            "the manifest lists "
+                + m.files().size()
+                + " files, over the budget of "
+                + Budget.MAX_FILES);
+        return;
+      }
+      Map<String, String> folded = new HashMap<>();
+      long total = 0;
+      for (Manifest.FileInfo f : m.files()) {
+        String path = f.path();
+        String shown = Messages.printable(path, 120);
+        if (byPath.put(path, f) != null) {
+          problems.add("the manifest lists " + shown + " twice");
+          continue;
+        }
+        String other = folded.put(path.toLowerCase(Locale.ROOT), path);
+        if (other != null) {
+          problems.add(
+              shown
+                  + " and "
+                  + Messages.printable(other, 120)
+                  + " differ only in case; Windows and web servers would serve one for the other");
+        }
+        Optional<FileRole> role = FileRole.of(f.role());
+        if (role.isEmpty()) {
+          problems.add(shown + " has the unknown role " + Messages.printable(f.role(), 40));
+          continue;
+        }
+        roles.put(path, role.get());
+        placement(path, role.get()).ifPresent(problems::add);
+        long bound = Budget.forRole(role.get());
+        if (f.size() < 0 || f.size() > bound) {
+          problems.add(
+              shown
+                  + " is "
+                  + f.size()
+                  + " bytes, over the budget of "
+                  + Budget.human(bound)
+                  + " for a file of role "
+                  + role.get().label());
+        }
+        total += Math.max(0, f.size());
+      }
+      if (total > Budget.MAX_TOTAL) {
+        problems.add(
+            "the bundle's files add up to "
+                + total
+                + " bytes, over the budget of "
+                + Budget.human(Budget.MAX_TOTAL));
+      }
+      for (CtlKind kind : List.of(CtlKind.AUTHROOT, CtlKind.DISALLOWEDCERT)) {
+        if (!byPath.containsKey("mirror/" + kind.cabName())) {
+          problems.add(
+              "the bundle has no mirror/"
+                  + kind.cabName()
+                  + "; a bundle always carries the "
+                  + kind.label()
+                  + " list, or clients stop updating");
+        }
+      }
+    }
+
+    /** Why a path may not hold a file of this role, if it may not. */
+    Optional<String> placement(String path, FileRole role) {
+      String shown = Messages.printable(path, 120);
+      FileRole fixed = MIRROR_NAMES.get(path);
+      boolean ok =
+          switch (role) {
+            case LIST, SEQUENCE, STORE -> fixed == role;
+            case ROOT, REMOVED_ROOT -> ROOT_PATH.matcher(path).matches();
+            case EXTRA_ROOT -> EXTRA_ROOT_PATH.matcher(path).matches();
+            case INTERMEDIATE -> INTERMEDIATE_PATH.matcher(path).matches();
+            case CRL -> CRL_PATH.matcher(path).matches() && !path.contains("/../");
+            case CLIENT ->
+                path.startsWith(BundleBuilder.CLIENT_DIR)
+                    && CLIENT_FILES.contains(path.substring(BundleBuilder.CLIENT_DIR.length()));
+          };
+      if (ok) {
+        return Optional.empty();
+      }
+      if (fixed != null) {
+        return Optional.of(
+            shown + " must have the role " + fixed.label() + ", not " + role.label());
+      }
+      return Optional.of(
+          shown
+              + " is not a place a file of role "
+              + role.label()
+              + " may sit (allowed: "
+              + allowed(role)
+              + ")");
+    }
+
+    static String allowed(FileRole role) {
+      return switch (role) {
+        case LIST ->
+            "mirror/authrootstl.cab, mirror/disallowedcertstl.cab, mirror/pinrulesstl.cab,"
+                + " mirror/authroot.stl";
+        case SEQUENCE -> "mirror/authrootseq.txt";
+        case STORE -> "mirror/disallowedcert.sst";
+        case ROOT, REMOVED_ROOT -> "mirror/<SHA1 in upper-case hex>.crt";
+        case EXTRA_ROOT -> "extra/roots/<SHA1>.crt";
+        case INTERMEDIATE -> "extra/intermediates/<SHA1>.crt";
+        case CRL -> "crl/<host>/<path>";
+        case CLIENT -> "client/ " + new java.util.TreeSet<>(CLIENT_FILES);
+      };
+    }
+
+    /** Exactly the manifest's files, each with its size and SHA-256. */
+    void contents() {
+      for (String p : files.paths()) {
+        if (!byPath.containsKey(p) && !SIGNED_MANIFEST.contains(p)) {
+          problems.add(Messages.printable(p, 120) + " is in the archive but not in the manifest");
+        }
+      }
+      for (Manifest.FileInfo f : m.files()) {
+        byte[] b = files.read(f.path());
+        if (b == null) {
+          problems.add(
+              Messages.printable(f.path(), 120) + " is in the manifest but not in the archive");
+        } else if (b.length != f.size() || !Hex.sha256(b).equalsIgnoreCase(f.sha256())) {
+          problems.add(
+              Messages.printable(f.path(), 120)
+                  + " does not match its manifest entry (size or SHA-256)");
+        } else {
+          filesVerified++;
+        }
+      }
+    }
+
+    /** Each list at its cabinet path, verified, with the sequence the manifest gives. */
+    void lists() {
+      AnchorSource mirror =
+          new AnchorSource() {
+            @Override
+            public Optional<byte[]> certificate(String sha1Hex) {
+              String p = "mirror/" + sha1Hex.toUpperCase(Locale.ROOT) + ".crt";
+              return roles.get(p) == FileRole.ROOT
+                  ? Optional.ofNullable(files.read(p))
+                  : Optional.empty();
+            }
+
+            @Override
+            public String describe() {
+              return "the bundle's mirror/";
+            }
+          };
+      // Lists are verified as of the bundle's creation (Microsoft's signers live about a year);
+      // their age is judged now, below.
+      VerifyOptions atCreation =
+          new VerifyOptions(
+              Duration.ofDays(365L * 1000), options.futureSkew(), options.allowSha1());
+      CtlVerifier verifier = new CtlVerifier(anchors, mirror, atCreation);
+      Set<CtlKind> named = new HashSet<>();
+      for (Manifest.ListInfo li : m.lists()) {
+        Optional<CtlKind> kind =
+            Arrays.stream(CtlKind.values()).filter(k -> k.label().equals(li.kind())).findFirst();
+        if (kind.isEmpty()) {
+          problems.add("the manifest names an unknown list " + Messages.printable(li.kind(), 40));
+          continue;
+        }
+        CtlKind k = kind.get();
+        String path = "mirror/" + k.cabName();
+        if (!named.add(k)) {
+          problems.add("the manifest names the " + k.label() + " list twice");
+          continue;
+        }
+        if (!li.path().equals(path)) {
+          problems.add(
+              "the manifest puts the "
+                  + k.label()
+                  + " list at "
+                  + Messages.printable(li.path(), 120)
+                  + "; it belongs at "
+                  + path);
+          continue;
+        }
+        list(k, li, path, verifier);
+      }
+      for (CtlKind k : CtlKind.values()) {
+        String path = "mirror/" + k.cabName();
+        if (byPath.containsKey(path) && !named.contains(k)) {
+          problems.add(path + " is not among the manifest's verified lists");
+        }
+      }
+    }
+
+    void list(CtlKind k, Manifest.ListInfo li, String path, CtlVerifier verifier) {
+      byte[] cab = files.read(path);
+      if (cab == null) {
+        problems.add("the manifest names the " + k.label() + " list but the bundle lacks " + path);
+        return;
+      }
+      SignedCtl list;
+      byte[] member;
+      try {
+        member = CabReader.read(cab).sole(k.stlName()).data();
+        list = CtlParser.parse(member);
+      } catch (dev.trustbundle.error.MalformedInputException e) {
+        problems.add(path + ": " + e.getMessage());
+        return;
+      }
+      CtlVerification v = verifier.verify(list, Optional.of(k), created);
+      if (!v.valid()) {
+        problems.add(path + ": " + String.join("; ", v.failures()));
+        return;
+      }
+      String seq = list.ctl().sequenceNumber().map(s -> s.hex()).orElse("");
+      if (!seq.equalsIgnoreCase(li.sequenceNumber() == null ? "" : li.sequenceNumber())) {
+        problems.add(
+            path
+                + " has sequence "
+                + seq
+                + " but the manifest says "
+                + Messages.printable(String.valueOf(li.sequenceNumber()), 80));
+        return;
+      }
+      verified.put(k, list.ctl());
+      stl.put(k, member);
+      Duration age = Duration.between(list.ctl().thisUpdate(), now);
+      if (age.compareTo(options.maxAge()) > 0) {
+        warnings.add(
+            "the "
+                + k.label()
+                + " list is "
+                + age.toDays()
+                + " days old (thisUpdate "
+                + list.ctl().thisUpdate()
+                + "); build a bundle from a current upstream");
+      }
+      listLines.add(
+          k.label()
+              + " "
+              + seq
+              + ", thisUpdate "
+              + list.ctl().thisUpdate()
+              + ", signed via "
+              + v.anchor().orElse("?"));
+    }
+
+    /** authroot.stl, authrootseq.txt and disallowedcert.sst against the verified lists. */
+    void secondaryFiles() {
+      Ctl authroot = verified.get(CtlKind.AUTHROOT);
+      Ctl disallowed = verified.get(CtlKind.DISALLOWEDCERT);
+      if (byPath.containsKey("mirror/authroot.stl")) {
+        byte[] b = files.read("mirror/authroot.stl");
+        if (authroot == null) {
+          problems.add("mirror/authroot.stl cannot be checked: the authroot list did not verify");
+        } else if (!Arrays.equals(b, stl.get(CtlKind.AUTHROOT))) {
+          problems.add(
+              "mirror/authroot.stl is not the list inside mirror/authrootstl.cab; clients and"
+                  + " tools would read two different authroot lists");
+        }
+      }
+      if (byPath.containsKey("mirror/authrootseq.txt")) {
+        String text = new String(files.read("mirror/authrootseq.txt"), StandardCharsets.US_ASCII);
+        String seq =
+            authroot == null ? null : authroot.sequenceNumber().map(s -> s.hex()).orElse(null);
+        if (!SEQUENCE_TEXT.matcher(text).matches()) {
+          problems.add(
+              "mirror/authrootseq.txt is not a hex sequence number (\"big endian ascii hex\")");
+        } else if (seq == null || !text.trim().equalsIgnoreCase(seq)) {
+          problems.add(
+              "mirror/authrootseq.txt says "
+                  + text.trim()
+                  + " but the authroot list has sequence "
+                  + (seq == null ? "(unverified)" : seq));
+        }
+      }
+      if (byPath.containsKey("mirror/disallowedcert.sst")) {
+        if (disallowed == null) {
+          problems.add(
+              "mirror/disallowedcert.sst cannot be checked: the disallowed list did not verify");
+        } else {
+          List<String> p =
+              DisallowedStoreCheck.check(files.read("mirror/disallowedcert.sst"), disallowed);
+          if (!p.isEmpty()) {
+            problems.add("mirror/disallowedcert.sst: " + String.join("; ", p));
+          }
+        }
+      }
+    }
+
+    /** Every mirror/<SHA1>.crt: a root of the list, or one in its grace period. */
+    void roots() {
+      Ctl authroot = verified.get(CtlKind.AUTHROOT);
+      if (authroot == null) {
+        return;
+      }
+      Map<String, Manifest.RemovedRoot> removed = new HashMap<>();
+      m.removedRoots().forEach(r -> removed.put(String.valueOf(r.sha1()), r));
+      for (Manifest.FileInfo f : m.files()) {
+        FileRole role = roles.get(f.path());
+        if (role != FileRole.ROOT && role != FileRole.REMOVED_ROOT) {
+          continue;
+        }
+        String name = f.path().substring("mirror/".length());
+        String sha1 = name.substring(0, 40);
+        byte[] der = files.read(f.path());
+        if (role == FileRole.ROOT) {
+          List<String> p = RootCheck.check(Optional.of(name), der, authroot);
+          if (!p.isEmpty()) {
+            problems.add(f.path() + ": " + String.join("; ", p));
+          }
+          continue;
+        }
+        Optional<String> badName = RootCheck.checkName(Optional.of(name), der);
+        Manifest.RemovedRoot r = removed.get(sha1);
+        if (badName.isPresent()) {
+          problems.add(f.path() + ": " + badName.get());
+        } else if (authroot.entry(sha1).isPresent()) {
+          problems.add(f.path() + " is in the authroot list; its role must be root");
+        } else if (r == null) {
+          problems.add(
+              f.path() + " is kept as a removed root but the manifest's removedRoots lacks it");
+        } else if (!keptAt(r, created)) {
+          problems.add(
+              f.path()
+                  + " is past its grace period (kept until "
+                  + Messages.printable(String.valueOf(r.keepUntil()), 40)
+                  + ")");
+        } else if (!selfIssued(der)) {
+          problems.add(f.path() + " is not a root certificate");
+        }
+      }
+    }
+
+    static boolean keptAt(Manifest.RemovedRoot r, Instant at) {
+      try {
+        return Instant.parse(r.keepUntil()).isAfter(at);
+      } catch (RuntimeException e) {
+        return false;
+      }
+    }
+
+    static boolean selfIssued(byte[] der) {
+      try {
+        org.bouncycastle.asn1.x509.Certificate c =
+            org.bouncycastle.asn1.x509.Certificate.getInstance(der);
+        return c.getSubject().equals(c.getIssuer());
+      } catch (RuntimeException e) {
+        return false;
+      }
+    }
+
+    /** Extra roots, intermediates, CRLs and client files. */
+    void profileItems() {
+      List<X509Certificate> extraRoots = new ArrayList<>();
+      List<Manifest.FileInfo> intermediates = new ArrayList<>();
+      List<Manifest.FileInfo> crls = new ArrayList<>();
+      for (Manifest.FileInfo f : m.files()) {
+        FileRole role = roles.get(f.path());
+        if (role == FileRole.EXTRA_ROOT) {
+          certificate(f).ifPresent(c -> extraRoot(f, c, extraRoots));
+        } else if (role == FileRole.INTERMEDIATE) {
+          intermediates.add(f);
+        } else if (role == FileRole.CRL) {
+          crls.add(f);
+        } else if (role == FileRole.CLIENT) {
+          client(f);
+        }
+        if ((role == FileRole.EXTRA_ROOT || role == FileRole.INTERMEDIATE || role == FileRole.CRL)
+            && f.sourceUrl() != null) {
+          sourceUrl(f, role);
+        }
+      }
+      if (intermediates.isEmpty() && crls.isEmpty()) {
+        return;
+      }
+      // Issuers: every root of the bundle, then the intermediates themselves.
+      List<X509Certificate> issuers = new ArrayList<>(extraRoots);
+      for (Manifest.FileInfo f : m.files()) {
+        if (roles.get(f.path()) == FileRole.ROOT) {
+          try {
+            issuers.add(Certificates.parse(files.read(f.path()), f.path()));
+          } catch (RuntimeException e) {
+            // A listed root the JDK cannot parse cannot issue anything checked here.
+          }
+        }
+      }
+      Map<String, X509Certificate> inter = new LinkedHashMap<>();
+      for (Manifest.FileInfo f : intermediates) {
+        certificate(f).ifPresent(c -> inter.put(f.path(), c));
+      }
+      issuers.addAll(inter.values());
+      for (Map.Entry<String, X509Certificate> e : inter.entrySet()) {
+        intermediate(e.getKey(), e.getValue(), issuers);
+      }
+      for (Manifest.FileInfo f : crls) {
+        crl(f, issuers);
+      }
+    }
+
+    Optional<X509Certificate> certificate(Manifest.FileInfo f) {
+      byte[] der = files.read(f.path());
+      String name = f.path().substring(f.path().lastIndexOf('/') + 1);
+      Optional<String> badName = RootCheck.checkName(Optional.of(name), der);
+      if (badName.isPresent()) {
+        problems.add(f.path() + ": " + badName.get());
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(Certificates.parse(der, f.path()));
+      } catch (RuntimeException e) {
+        problems.add(f.path() + ": " + Messages.plain(e));
+        return Optional.empty();
+      }
+    }
+
+    void extraRoot(Manifest.FileInfo f, X509Certificate c, List<X509Certificate> out) {
+      if (!c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
+        problems.add(f.path() + " is not a root certificate (its issuer is another name)");
+        return;
+      }
+      try {
+        c.verify(c.getPublicKey());
+      } catch (GeneralSecurityException | RuntimeException e) {
+        problems.add(f.path() + " is not self-signed: its signature does not verify");
+        return;
+      }
+      expiry(f.path(), c);
+      out.add(c);
+    }
+
+    void intermediate(String path, X509Certificate c, List<X509Certificate> issuers) {
+      if (c.getBasicConstraints() < 0) {
+        problems.add(path + " is not a CA certificate");
+        return;
+      }
+      List<X509Certificate> others = new ArrayList<>(issuers);
+      others.remove(c);
+      if (Issuers.find(c, others).isEmpty()) {
+        problems.add(
+            path
+                + " is not issued by a certificate of the bundle (issuer "
+                + Messages.plain(c.getIssuerX500Principal().getName())
+                + ")");
+        return;
+      }
+      if (c.getNotBefore().toInstant().isAfter(created)
+          || c.getNotAfter().toInstant().isBefore(created)) {
+        problems.add(
+            path
+                + " was not valid when the bundle was built (valid "
+                + c.getNotBefore().toInstant()
+                + " to "
+                + c.getNotAfter().toInstant()
+                + ")");
+        return;
+      }
+      expiry(path, c);
+    }
+
+    void expiry(String path, X509Certificate c) {
+      Instant end = c.getNotAfter().toInstant();
+      if (end.isBefore(now)) {
+        warnings.add(
+            path + " expired " + Duration.between(end, now).toDays() + " days ago (" + end + ")");
+      }
+    }
+
+    void crl(Manifest.FileInfo f, List<X509Certificate> issuers) {
+      X509CRL crl;
+      try {
+        crl = Certificates.parseCrl(Certificates.crlDer(files.read(f.path()), f.path()), f.path());
+      } catch (RuntimeException e) {
+        problems.add(f.path() + ": " + Messages.plain(e));
+        return;
+      }
+      boolean signed = false;
+      for (X509Certificate c : issuers) {
+        if (c.getSubjectX500Principal().equals(crl.getIssuerX500Principal())) {
+          try {
+            crl.verify(c.getPublicKey());
+            signed = true;
+            break;
+          } catch (GeneralSecurityException | RuntimeException e) {
+            // same name, other key
+          }
+        }
+      }
+      if (!signed) {
+        problems.add(
+            f.path()
+                + " is not signed by a certificate of the bundle (issuer "
+                + Messages.plain(crl.getIssuerX500Principal().getName())
+                + ")");
+        return;
+      }
+      Instant next = crl.getNextUpdate() == null ? null : crl.getNextUpdate().toInstant();
+      if (next != null && next.isBefore(created)) {
+        problems.add(f.path() + " was stale when the bundle was built (nextUpdate " + next + ")");
+      } else if (next != null && next.isBefore(now)) {
+        warnings.add(
+            f.path() + " is stale: its nextUpdate " + next + " has passed; build a new bundle");
+      }
+    }
+
+    void sourceUrl(Manifest.FileInfo f, FileRole role) {
+      URI u;
+      try {
+        u = new URI(f.sourceUrl());
+      } catch (java.net.URISyntaxException e) {
+        problems.add(f.path() + " has an invalid source URL");
+        return;
+      }
+      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https") || u.getHost() == null) {
+        problems.add(f.path() + " has a source URL that is not http(s) with a host");
+        return;
+      }
+      if (role == FileRole.CRL) {
+        String expected;
+        try {
+          expected = crlPath(f.sourceUrl());
+        } catch (IllegalArgumentException e) {
+          problems.add(f.path() + ": " + e.getMessage());
+          return;
+        }
+        if (!expected.equals(f.path())) {
+          problems.add(
+              f.path()
+                  + " does not sit where its URL puts it ("
+                  + Messages.printable(expected, 120)
+                  + ")");
+        }
+      }
+    }
+
+    void client(Manifest.FileInfo f) {
+      byte[] b = files.read(f.path());
+      String name = f.path().substring(BundleBuilder.CLIENT_DIR.length());
+      boolean ok =
+          switch (name) {
+            // regedit 5 files are UTF-16LE with a byte order mark.
+            case "trustbundle-client.reg" ->
+                b.length >= 2 && b[0] == (byte) 0xFF && b[1] == (byte) 0xFE;
+            // PReg signature and version 1 (Registry Policy File Format).
+            case "Registry.pol" ->
+                b.length >= 8
+                    && b[0] == 'P'
+                    && b[1] == 'R'
+                    && b[2] == 'e'
+                    && b[3] == 'g'
+                    && b[4] == 1
+                    && b[5] == 0
+                    && b[6] == 0
+                    && b[7] == 0;
+            default -> utf8Text(b);
+          };
+      if (!ok) {
+        problems.add(f.path() + " is not a " + name + " as TrustBundle writes it");
+      }
+    }
+
+    static boolean utf8Text(byte[] b) {
+      try {
+        String s =
+            StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .decode(java.nio.ByteBuffer.wrap(b))
+                .toString();
+        return s.chars().noneMatch(ch -> ch == 0);
+      } catch (java.nio.charset.CharacterCodingException e) {
+        return false;
+      }
+    }
   }
 }

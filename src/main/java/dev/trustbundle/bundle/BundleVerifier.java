@@ -1,20 +1,10 @@
 package dev.trustbundle.bundle;
 
-import dev.trustbundle.cab.CabReader;
-import dev.trustbundle.cab.Cabinet;
 import dev.trustbundle.ctl.Certificates;
-import dev.trustbundle.ctl.Ctl;
-import dev.trustbundle.ctl.CtlKind;
-import dev.trustbundle.ctl.CtlParser;
 import dev.trustbundle.ctl.Hex;
-import dev.trustbundle.ctl.SignedCtl;
 import dev.trustbundle.error.MalformedInputException;
 import dev.trustbundle.error.VerificationException;
-import dev.trustbundle.verify.AnchorSource;
-import dev.trustbundle.verify.CtlVerification;
-import dev.trustbundle.verify.CtlVerifier;
 import dev.trustbundle.verify.Issuers;
-import dev.trustbundle.verify.RootCheck;
 import dev.trustbundle.verify.TrustAnchors;
 import dev.trustbundle.verify.VerifyOptions;
 import java.security.cert.X509Certificate;
@@ -23,8 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
 import java.util.SortedMap;
 
 /**
@@ -128,62 +116,25 @@ public final class BundleVerifier {
           "the bundle claims to be created at " + m.created() + ", in the future; check the clock");
     }
 
-    AnchorSource mirror =
-        sha1 -> Optional.ofNullable(files.get("mirror/" + sha1.toUpperCase(Locale.ROOT) + ".crt"));
-    CtlVerifier ctlVerifier = new CtlVerifier(anchors, mirror, options);
-    List<String> lists = new ArrayList<>();
-    Ctl authroot = null;
-    for (Manifest.ListInfo li : m.lists()) {
-      CtlKind kind =
-          Arrays.stream(CtlKind.values())
-              .filter(k -> k.label().equals(li.kind()))
-              .findFirst()
-              .orElseThrow(
-                  () ->
-                      new VerificationException("the manifest names an unknown list " + li.kind()));
-      SignedCtl list = parseCab(files.get(li.path()), kind, li.path());
-      CtlVerification v = ctlVerifier.verify(list, Optional.of(kind), Instant.parse(m.created()));
-      if (!v.valid()) {
-        throw new VerificationException(li.path() + ": " + String.join("; ", v.failures()));
-      }
-      String seq = list.ctl().sequenceNumber().map(s -> s.hex()).orElse("");
-      if (!seq.equals(li.sequenceNumber())) {
-        throw new VerificationException(
-            li.path() + " has sequence " + seq + " but the manifest says " + li.sequenceNumber());
-      }
-      lists.add(
-          kind.label()
-              + " "
-              + seq
-              + ", thisUpdate "
-              + list.ctl().thisUpdate()
-              + ", signed via "
-              + v.anchor().orElse("?"));
-      if (kind == CtlKind.AUTHROOT) {
-        authroot = list.ctl();
-      }
+    // Every file for its role: the same rules build applied before signing and serve applies
+    // when it loads the version.
+    BundleCheck.Report report =
+        BundleCheck.check(m, BundleCheck.Contents.of(files), anchors, options, now);
+    if (!report.valid()) {
+      List<String> p = report.problems();
+      throw new VerificationException(
+          "the bundle breaks the bundle rules: "
+              + p.get(0)
+              + (p.size() > 1 ? " (and " + (p.size() - 1) + " more)" : "")
+              + "; nothing was imported: rebuild it with trustbundle build");
     }
-    if (authroot == null) {
-      throw new VerificationException("the bundle carries no authroot list");
-    }
-    for (Manifest.FileInfo f : m.files()) {
-      if (f.role().equals("root")) {
-        String name = f.path().substring(f.path().lastIndexOf('/') + 1);
-        List<String> p = RootCheck.check(Optional.of(name), files.get(f.path()), authroot);
-        if (!p.isEmpty()) {
-          throw new VerificationException(f.path() + ": " + String.join("; ", p));
-        }
-      } else if (f.role().equals("removed-root")) {
-        String name = f.path().substring(f.path().lastIndexOf('/') + 1);
-        RootCheck.checkName(Optional.of(name), files.get(f.path()))
-            .ifPresent(
-                p -> {
-                  throw new VerificationException(f.path() + ": " + p);
-                });
-      }
-    }
+    warnings.addAll(report.warnings());
     return new Verified(
-        m, signer.getSubjectX500Principal().getName(), m.files().size(), lists, warnings);
+        m,
+        signer.getSubjectX500Principal().getName(),
+        report.filesVerified(),
+        report.lists(),
+        warnings);
   }
 
   /** The signature's certificate, if it is a trusted publisher or issued by one. */
@@ -215,21 +166,6 @@ public final class BundleVerifier {
       return c.getEncoded();
     } catch (java.security.cert.CertificateEncodingException e) {
       return new byte[0];
-    }
-  }
-
-  private static SignedCtl parseCab(byte[] cab, CtlKind kind, String path) {
-    if (cab == null) {
-      throw new VerificationException("the manifest lists " + path + " but the bundle lacks it");
-    }
-    try {
-      Cabinet c = CabReader.read(cab);
-      return CtlParser.parse(
-          c.entry(kind.stlName())
-              .orElseThrow(() -> new MalformedInputException("no " + kind.stlName() + " inside"))
-              .data());
-    } catch (MalformedInputException e) {
-      throw new VerificationException(path + ": " + e.getMessage());
     }
   }
 

@@ -239,11 +239,7 @@ public final class Differ {
       }
       try {
         Cabinet c = CabReader.read(cab);
-        byte[] stl =
-            c.entry(kind.get().stlName())
-                .orElseThrow(
-                    () -> new MalformedInputException("it holds no " + kind.get().stlName()))
-                .data();
+        byte[] stl = c.sole(kind.get().stlName()).data();
         lists.put(kind.get(), CtlParser.parse(stl).ctl());
       } catch (MalformedInputException e) {
         throw new MalformedInputException(

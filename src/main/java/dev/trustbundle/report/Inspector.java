@@ -360,55 +360,17 @@ public final class Inspector {
     } else {
       problems.add("manifest.json.p7s carries no certificate");
     }
-    List<String> contentProblems = dev.trustbundle.bundle.BundleContents.problems(m, files);
-    problems.addAll(contentProblems);
-    int verified =
-        (int)
-            m.files().stream()
-                .filter(f -> dev.trustbundle.bundle.BundleContents.matches(f, files))
-                .count();
+    // The one bundle check verify, import and serve apply, listing every problem.
+    dev.trustbundle.bundle.BundleCheck.Report report =
+        dev.trustbundle.bundle.BundleCheck.check(
+            m, dev.trustbundle.bundle.BundleCheck.Contents.of(files), anchors, options, now);
+    problems.addAll(report.problems());
+    int verified = report.filesVerified();
     Instant expires = Instant.parse(m.expires());
     if (expires.isBefore(now)) {
       problems.add(expiredProblem(m));
     }
-    // Each list again, with the roots the bundle itself carries.
-    AnchorSource mirror =
-        new AnchorSource() {
-          @Override
-          public Optional<byte[]> certificate(String sha1Hex) {
-            return Optional.ofNullable(
-                files.get("mirror/" + sha1Hex.toUpperCase(Locale.ROOT) + ".crt"));
-          }
-
-          @Override
-          public String describe() {
-            return "the bundle's mirror/";
-          }
-        };
-    List<String> lists = new ArrayList<>();
-    for (dev.trustbundle.bundle.Manifest.ListInfo l : m.lists()) {
-      byte[] cab = files.get(l.path());
-      if (cab == null) {
-        continue;
-      }
-      Inspector sub = new Inspector(anchors, options, now, x -> mirror);
-      FileReport r =
-          sub.inspectList(new InputFile(l.path(), fileNameOf(l.path()), cab), Format.CAB);
-      String verdict =
-          l.kind()
-              + " "
-              + l.sequenceNumber()
-              + ": "
-              + r.status()
-              + r.verification()
-                  .map(v -> v.failures().isEmpty() ? "" : " " + v.failures())
-                  .orElse("")
-              + r.error().map(e -> " " + e).orElse("");
-      lists.add(verdict);
-      if (r.status() != Status.VALID) {
-        problems.add("list " + verdict);
-      }
-    }
+    List<String> lists = report.lists();
     FileReport.BundleCheck check =
         new FileReport.BundleCheck(m, signer, intact, verified, lists, problems);
     return new FileReport(

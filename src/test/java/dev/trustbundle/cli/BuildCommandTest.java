@@ -126,7 +126,7 @@ class BuildCommandTest {
       assertThat(code).isZero();
       assertThat(o.toString())
           .contains("522 of 522 match the manifest")
-          .contains("authroot 1401DBDEE7F1A4F449: VALID")
+          .contains("authroot 1401DBDEE7F1A4F449, thisUpdate 2025-06-16T17:56:11Z")
           .contains("signature       intact");
       SortedMap<String, byte[]> tampered = new java.util.TreeMap<>(files);
       tampered.put("mirror/authrootseq.txt", "1401DBDEE7F1A4F44A".getBytes());

@@ -1,0 +1,109 @@
+package dev.trustbundle.verify;
+
+import dev.trustbundle.ctl.Ctl;
+import dev.trustbundle.ctl.CtlKind;
+import dev.trustbundle.ctl.Hex;
+import dev.trustbundle.ctl.SstElement;
+import dev.trustbundle.ctl.SstReader;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.bouncycastle.asn1.x509.Certificate;
+
+/**
+ * Checks {@code disallowedcert.sst} against the verified disallowed list: the store is unsigned, so
+ * it is trusted only as far as the signed list vouches for it. Every element must be a certificate
+ * whose key the list names: the list's 16-byte identifiers are the MD5 of a certificate's
+ * subjectPublicKey bits (reference 3.4 and 5.6, settled on the fixtures). A store that holds a
+ * certificate the list does not name (a trusted root slipped in, say), anything but certificates,
+ * or nothing at all is refused.
+ */
+public final class DisallowedStoreCheck {
+  private DisallowedStoreCheck() {}
+
+  /** Most problems listed; the rest are counted. */
+  private static final int MAX_LISTED = 5;
+
+  /**
+   * The problems found, empty when every certificate of the store is one the list names.
+   *
+   * @param sst the store's bytes
+   * @param disallowed the verified disallowed list
+   */
+  public static List<String> check(byte[] sst, Ctl disallowed) {
+    List<String> problems = new ArrayList<>();
+    if (disallowed.kind().orElse(null) != CtlKind.DISALLOWEDCERT) {
+      problems.add("the list given is not the disallowed list");
+      return problems;
+    }
+    Set<String> listed = new HashSet<>();
+    disallowed.entries().forEach(e -> listed.add(e.identifierHex()));
+    List<SstElement> elements;
+    try {
+      elements = SstReader.read(sst);
+    } catch (RuntimeException e) {
+      problems.add("it is not a serialized store: " + e.getMessage());
+      return problems;
+    }
+    int certificates = 0;
+    int unlisted = 0;
+    for (SstElement el : elements) {
+      if (el.type() != SstElement.Type.CERTIFICATE) {
+        add(
+            problems,
+            "element "
+                + el.index()
+                + " is a "
+                + el.type().name().toLowerCase(Locale.ROOT)
+                + ", not a certificate");
+        continue;
+      }
+      certificates++;
+      String md5 = keyMd5(el.encoded());
+      if (md5 == null) {
+        add(problems, "certificate " + el.index() + " (SHA-1 " + el.sha1() + ") has no key");
+      } else if (!listed.contains(md5)) {
+        unlisted++;
+        add(
+            problems,
+            "certificate "
+                + el.index()
+                + " (SHA-1 "
+                + el.sha1()
+                + ") is not named by the disallowed list"
+                + disallowed.sequenceNumber().map(s -> " " + s.hex()).orElse(""));
+      }
+    }
+    if (certificates == 0) {
+      problems.add("it holds no certificate");
+    }
+    if (problems.size() > MAX_LISTED) {
+      int more = problems.size() - MAX_LISTED;
+      problems.subList(MAX_LISTED, problems.size()).clear();
+      problems.add(more + " more problem(s)" + (unlisted > 0 ? " of the same kind" : ""));
+    }
+    return problems;
+  }
+
+  private static void add(List<String> problems, String p) {
+    problems.add(p);
+  }
+
+  /**
+   * MD5 of a certificate's subjectPublicKey BIT STRING contents (the key bits without the unused
+   * bits byte), upper-case hex; null when it cannot be read. Read with Bouncy Castle's lenient
+   * structure parser, since the store deliberately holds certificates the JDK refuses (negative
+   * serials, encoded defaults: reference 3.6).
+   */
+  public static String keyMd5(byte[] der) {
+    try {
+      byte[] bits =
+          Certificate.getInstance(der).getSubjectPublicKeyInfo().getPublicKeyData().getBytes();
+      return Hex.upper(Hex.digest("MD5", bits));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}
