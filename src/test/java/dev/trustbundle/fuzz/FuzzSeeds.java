@@ -224,10 +224,19 @@ final class FuzzSeeds {
   /** Path of the authroot cabinet in {@link #bundleFiles()}. */
   static final String CAB_PATH = "mirror/authrootstl.cab";
 
-  /** The files of a tiny bundle, without manifest and signature: the list and its root. */
+  /** Path of the disallowed cabinet in {@link #bundleFiles()}. */
+  static final String DISALLOWED_PATH = "mirror/disallowedcertstl.cab";
+
+  /**
+   * The files of a tiny bundle, without manifest and signature: the two lists every bundle carries
+   * and the one root.
+   */
   static SortedMap<String, byte[]> bundleFiles() {
     SortedMap<String, byte[]> files = new TreeMap<>();
     files.put(CAB_PATH, cab(authrootStl(), 0, true));
+    files.put(
+        DISALLOWED_PATH,
+        new CabBuilder().compression(0).add("disallowedcert.stl", disallowedStl()).build());
     files.put(rootPath(), rootDer());
     return files;
   }
@@ -262,12 +271,34 @@ final class FuzzSeeds {
             "2025-06-30T00:00:00Z",
             "\"1\"",
             null);
+    byte[] dis = files.get(DISALLOWED_PATH);
+    Manifest.ListInfo disList =
+        new Manifest.ListInfo(
+            "disallowedcert",
+            DISALLOWED_PATH,
+            "14" + Hex.upper(reversedFileTime(THIS_UPDATE)),
+            THIS_UPDATE.toString(),
+            "Microsoft Certificate Trust List Publisher",
+            List.of("Microsoft Certificate Trust List Publisher", "Test Root CA 2010"),
+            "Fuzz Test Root",
+            true,
+            List.of());
+    Manifest.FileInfo disInfo =
+        new Manifest.FileInfo(
+            DISALLOWED_PATH,
+            dis.length,
+            Hex.sha256(dis),
+            "list",
+            "http://ctldl.windowsupdate.com/disallowedcertstl.cab",
+            "2025-06-30T00:00:00Z",
+            null,
+            null);
     Manifest.FileInfo rootInfo =
         new Manifest.FileInfo(
             rootPath(),
             root.length,
             Hex.sha256(root),
-            removedRootEntry ? "removed-root" : "root",
+            "root",
             null,
             "2025-06-30T00:00:00Z",
             null,
@@ -281,12 +312,16 @@ final class FuzzSeeds {
         "trustbundle 0.1.0",
         new Manifest.ProfileRef("windows-ctl", "00".repeat(32)),
         "http://ctldl.windowsupdate.com/msdownload/update/v3/static/trustedr/en/",
-        List.of(list),
-        List.of(cabInfo, rootInfo),
+        List.of(list, disList),
+        List.of(cabInfo, disInfo, rootInfo),
+        // A root that left the list, recorded without its file (the previous bundle lacked it).
         removedRootEntry
             ? List.of(
                 new Manifest.RemovedRoot(
-                    Hex.sha1(root), "Fuzz root", "2025-06-01T00:00:00Z", "2025-09-01T00:00:00Z"))
+                    Hex.sha1(new byte[] {1}),
+                    "Fuzz root",
+                    "2025-06-01T00:00:00Z",
+                    "2025-09-01T00:00:00Z"))
             : List.of(),
         List.of("a warning"));
   }

@@ -573,7 +573,7 @@ final class BundleCases {
             files,
             o -> ((ObjectNode) o.get("lists").get(0)).put("path", "mirror/nothing.cab"),
             INVALID,
-            "lacks it"));
+            "it belongs at mirror/authrootstl.cab"));
     out.add(
         edited(
             "list-path-not-a-cabinet",
@@ -582,7 +582,7 @@ final class BundleCases {
             files,
             o -> ((ObjectNode) o.get("lists").get(0)).put("path", "mirror/authroot.stl"),
             INVALID,
-            "not a cabinet"));
+            "it belongs at mirror/authrootstl.cab"));
     out.add(
         edited(
             "file-entry-without-path",
@@ -614,7 +614,7 @@ final class BundleCases {
             files,
             o -> o.putArray("lists"),
             INVALID,
-            "no authroot list"));
+            "is not among the manifest's verified lists"));
     return out;
   }
 

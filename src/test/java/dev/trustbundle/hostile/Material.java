@@ -147,6 +147,9 @@ final class Material {
               .usage("1.3.6.1.4.1.311.10.3.30")
               .listIdentifier("DisallowedCert_AutoUpdate_1")
               .addEntry(new byte[16])
+              // The keys of the roots, so that the store of them (sst) is one the list vouches for.
+              .addEntry(dev.trustbundle.ctl.Hex.parse(keyMd5(roots.get(0))))
+              .addEntry(dev.trustbundle.ctl.Hex.parse(keyMd5(roots.get(1))))
               .build();
       sst = sst(roots);
       crl = crl(pki.root, Instant.parse("2025-07-01T00:00:00Z"), 3);
@@ -196,6 +199,10 @@ final class Material {
   }
 
   static final String P12_PASS = "hostile";
+
+  static String keyMd5(X509Certificate c) {
+    return dev.trustbundle.verify.DisallowedStoreCheck.keyMd5(der(c));
+  }
 
   static byte[] der(X509Certificate c) {
     return CtlBuilder.der(c);
