@@ -136,7 +136,7 @@ public final class BundleCheck {
   private static final Pattern INTERMEDIATE_PATH =
       Pattern.compile("extra/intermediates/" + SHA1_CRT);
   private static final Pattern CRL_PATH =
-      Pattern.compile("crl/[a-z0-9]([a-z0-9.-]{0,252})/[A-Za-z0-9._%/-]{1,1024}");
+      Pattern.compile("crl/[a-z0-9]([a-z0-9.-]{0,252})/[A-Za-z0-9._%/-]{0,1024}\\.[cC][rR][lL]");
   private static final Pattern SEQUENCE_TEXT = Pattern.compile("[0-9A-Fa-f]{2,128}(\r?\n)?");
 
   /** The fixed mirror names other than roots, with the one role each may have. */
@@ -194,8 +194,13 @@ public final class BundleCheck {
     String clean =
         path.replaceAll("^/+", "").replaceAll("[^A-Za-z0-9._%/-]", "_").replaceAll("/+", "/");
     clean = clean.replaceAll("(^|/)\\.\\.?(?=/|$)", "$1_");
-    if (clean.isEmpty()) {
-      clean = "index.crl";
+    if (clean.isEmpty() || clean.endsWith("/")) {
+      clean = clean + "index.crl";
+    }
+    // Every CRL file ends in .crl, so that no web server an export feeds takes one for a script
+    // or a configuration file (a URL ending in .aspx would otherwise land as shell.aspx).
+    if (!clean.toLowerCase(Locale.ROOT).endsWith(".crl")) {
+      clean = clean + ".crl";
     }
     return "crl/" + host + "/" + clean;
   }
@@ -302,7 +307,11 @@ public final class BundleCheck {
             case ROOT, REMOVED_ROOT -> ROOT_PATH.matcher(path).matches();
             case EXTRA_ROOT -> EXTRA_ROOT_PATH.matcher(path).matches();
             case INTERMEDIATE -> INTERMEDIATE_PATH.matcher(path).matches();
-            case CRL -> CRL_PATH.matcher(path).matches() && !path.contains("/../");
+            case CRL ->
+                CRL_PATH.matcher(path).matches()
+                    && !path.contains("/../")
+                    && !path.contains("/./")
+                    && !path.contains("//");
             case CLIENT ->
                 path.startsWith(BundleBuilder.CLIENT_DIR)
                     && CLIENT_FILES.contains(path.substring(BundleBuilder.CLIENT_DIR.length()));
@@ -384,6 +393,10 @@ public final class BundleCheck {
               Duration.ofDays(365L * 1000), options.futureSkew(), options.allowSha1());
       CtlVerifier verifier = new CtlVerifier(anchors, mirror, atCreation);
       Set<CtlKind> named = new HashSet<>();
+      // First what each slot holds (one member of the right name, a list that parses), so that a
+      // list in the wrong slot is named as such; then the signatures.
+      Map<CtlKind, Manifest.ListInfo> slots = new EnumMap<>(CtlKind.class);
+      Map<CtlKind, SignedCtl> parsed = new EnumMap<>(CtlKind.class);
       for (Manifest.ListInfo li : m.lists()) {
         Optional<CtlKind> kind =
             Arrays.stream(CtlKind.values()).filter(k -> k.label().equals(li.kind())).findFirst();
@@ -407,7 +420,11 @@ public final class BundleCheck {
                   + path);
           continue;
         }
-        list(k, li, path, verifier);
+        parse(k, path).ifPresent(s -> parsed.put(k, s));
+        slots.put(k, li);
+      }
+      for (Map.Entry<CtlKind, SignedCtl> e : parsed.entrySet()) {
+        list(e.getKey(), slots.get(e.getKey()), e.getValue(), verifier);
       }
       for (CtlKind k : CtlKind.values()) {
         String path = "mirror/" + k.cabName();
@@ -417,21 +434,31 @@ public final class BundleCheck {
       }
     }
 
-    void list(CtlKind k, Manifest.ListInfo li, String path, CtlVerifier verifier) {
+    /** The list in a slot: the cabinet's one member, named for the slot, parsed. */
+    Optional<SignedCtl> parse(CtlKind k, String path) {
       byte[] cab = files.read(path);
       if (cab == null) {
         problems.add("the manifest names the " + k.label() + " list but the bundle lacks " + path);
-        return;
+        return Optional.empty();
       }
-      SignedCtl list;
-      byte[] member;
       try {
-        member = CabReader.read(cab).sole(k.stlName()).data();
-        list = CtlParser.parse(member);
+        byte[] member = CabReader.read(cab).sole(k.stlName()).data();
+        SignedCtl list = CtlParser.parse(member);
+        Optional<CtlKind> holds = list.ctl().kind();
+        if (holds.isPresent() && holds.get() != k) {
+          problems.add(path + " holds the " + holds.get().label() + " list, not the " + k.label());
+          return Optional.empty();
+        }
+        stl.put(k, member);
+        return Optional.of(list);
       } catch (dev.trustbundle.error.MalformedInputException e) {
         problems.add(path + ": " + e.getMessage());
-        return;
+        return Optional.empty();
       }
+    }
+
+    void list(CtlKind k, Manifest.ListInfo li, SignedCtl list, CtlVerifier verifier) {
+      String path = "mirror/" + k.cabName();
       CtlVerification v = verifier.verify(list, Optional.of(k), created);
       if (!v.valid()) {
         problems.add(path + ": " + String.join("; ", v.failures()));
@@ -448,7 +475,6 @@ public final class BundleCheck {
         return;
       }
       verified.put(k, list.ctl());
-      stl.put(k, member);
       Duration age = Duration.between(list.ctl().thisUpdate(), now);
       if (age.compareTo(options.maxAge()) > 0) {
         warnings.add(
