@@ -241,23 +241,27 @@ public final class BundleCheck {
                 + Budget.MAX_FILES);
         return;
       }
+      // Twins first: two names that differ only in case are one name to Windows and IIS.
       Map<String, String> folded = new HashMap<>();
-      long total = 0;
       for (Manifest.FileInfo f : m.files()) {
         String path = f.path();
-        String shown = Messages.printable(path, 120);
         if (byPath.put(path, f) != null) {
-          problems.add("the manifest lists " + shown + " twice");
+          problems.add("the manifest lists " + Messages.printable(path, 120) + " twice");
           continue;
         }
         String other = folded.put(path.toLowerCase(Locale.ROOT), path);
         if (other != null) {
           problems.add(
-              shown
+              Messages.printable(other, 120)
                   + " and "
-                  + Messages.printable(other, 120)
+                  + Messages.printable(path, 120)
                   + " differ only in case; Windows and web servers would serve one for the other");
         }
+      }
+      long total = 0;
+      for (Manifest.FileInfo f : byPath.values()) {
+        String path = f.path();
+        String shown = Messages.printable(path, 120);
         Optional<FileRole> role = FileRole.of(f.role());
         if (role.isEmpty()) {
           problems.add(shown + " has the unknown role " + Messages.printable(f.role(), 40));
@@ -265,6 +269,9 @@ public final class BundleCheck {
         }
         roles.put(path, role.get());
         placement(path, role.get()).ifPresent(problems::add);
+        if (role.get() == FileRole.REMOVED_ROOT) {
+          removedRecord(f);
+        }
         long bound = Budget.forRole(role.get());
         if (f.size() < 0 || f.size() > bound) {
           problems.add(
@@ -294,6 +301,25 @@ public final class BundleCheck {
                   + kind.label()
                   + " list, or clients stop updating");
         }
+      }
+    }
+
+    /** A root kept for its grace period: recorded as removed, and not past its time. */
+    void removedRecord(Manifest.FileInfo f) {
+      String name = f.path().substring(f.path().lastIndexOf('/') + 1);
+      String sha1 = name.length() >= 40 ? name.substring(0, 40) : name;
+      Manifest.RemovedRoot r =
+          m.removedRoots().stream().filter(x -> sha1.equals(x.sha1())).findFirst().orElse(null);
+      if (r == null) {
+        problems.add(
+            Messages.printable(f.path(), 120)
+                + " is kept as a removed root but the manifest's removedRoots lacks it");
+      } else if (!keptAt(r, created)) {
+        problems.add(
+            Messages.printable(f.path(), 120)
+                + " is past its grace period (kept until "
+                + Messages.printable(String.valueOf(r.keepUntil()), 40)
+                + ")");
       }
     }
 
@@ -423,14 +449,14 @@ public final class BundleCheck {
         parse(k, path).ifPresent(s -> parsed.put(k, s));
         slots.put(k, li);
       }
-      for (Map.Entry<CtlKind, SignedCtl> e : parsed.entrySet()) {
-        list(e.getKey(), slots.get(e.getKey()), e.getValue(), verifier);
-      }
       for (CtlKind k : CtlKind.values()) {
         String path = "mirror/" + k.cabName();
         if (byPath.containsKey(path) && !named.contains(k)) {
           problems.add(path + " is not among the manifest's verified lists");
         }
+      }
+      for (Map.Entry<CtlKind, SignedCtl> e : parsed.entrySet()) {
+        list(e.getKey(), slots.get(e.getKey()), e.getValue(), verifier);
       }
     }
 
@@ -568,16 +594,7 @@ public final class BundleCheck {
           problems.add(f.path() + ": " + badName.get());
         } else if (authroot.entry(sha1).isPresent()) {
           problems.add(f.path() + " is in the authroot list; its role must be root");
-        } else if (r == null) {
-          problems.add(
-              f.path() + " is kept as a removed root but the manifest's removedRoots lacks it");
-        } else if (!keptAt(r, created)) {
-          problems.add(
-              f.path()
-                  + " is past its grace period (kept until "
-                  + Messages.printable(String.valueOf(r.keepUntil()), 40)
-                  + ")");
-        } else if (!selfIssued(der)) {
+        } else if (r != null && !selfIssued(der)) {
           problems.add(f.path() + " is not a root certificate");
         }
       }

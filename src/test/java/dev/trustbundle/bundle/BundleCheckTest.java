@@ -340,10 +340,7 @@ class BundleCheckTest {
   void refusesACrlThatDoesNotSitWhereItsUrlPutsIt() throws Exception {
     byte[] crl = crl(pki.root);
     BundleCheck.Report r =
-        changed(
-            e ->
-                e.put(
-                    "crl/evil.example/authrootstl.cab", crl, "crl", "http://crl.example/root.crl"));
+        changed(e -> e.put("crl/evil.example/root.crl", crl, "crl", "http://crl.example/root.crl"));
     assertThat(r.problems()).anyMatch(p -> p.contains("does not sit where its URL puts it"));
     assertThat(
             changed(

@@ -28,7 +28,8 @@ public final class HostileCorpus {
     ARCHIVE,
     MANIFEST,
     PROFILE,
-    HTTP;
+    HTTP,
+    RESIGNED;
 
     String id() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -117,6 +118,7 @@ public final class HostileCorpus {
       out.addAll(ProfileCases.generate());
       out.addAll(HttpCases.generate(m));
       out.addAll(RealCases.generate());
+      out.addAll(ResignedCases.generate(m));
       all = List.copyOf(out);
     }
     return all;
