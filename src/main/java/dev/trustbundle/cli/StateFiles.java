@@ -39,7 +39,7 @@ final class StateFiles {
               + a.id()
               + " in "
               + state
-              + " fails verification: "
+              + " does not match its manifest or the bundle rules: "
               + StateStore.summary(failed)
               + "; import the bundle again or roll back");
     }

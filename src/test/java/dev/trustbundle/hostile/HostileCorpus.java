@@ -28,7 +28,8 @@ public final class HostileCorpus {
     ARCHIVE,
     MANIFEST,
     PROFILE,
-    HTTP;
+    HTTP,
+    STATE;
 
     String id() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -46,7 +47,9 @@ public final class HostileCorpus {
     /** {@code trustbundle build --profile FILE} with an upstream that does not exist. */
     PROFILE,
     /** A raw HTTP request to {@code serve}. */
-    HTTP
+    HTTP,
+    /** A command (the first argument) run on the state folder the case holds under state/. */
+    STATE
   }
 
   /**
@@ -116,6 +119,7 @@ public final class HostileCorpus {
       out.addAll(BundleCases.manifest(m));
       out.addAll(ProfileCases.generate());
       out.addAll(HttpCases.generate(m));
+      out.addAll(StateCases.generate(m));
       out.addAll(RealCases.generate());
       all = List.copyOf(out);
     }
