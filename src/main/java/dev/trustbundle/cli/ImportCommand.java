@@ -21,8 +21,11 @@ import picocli.CommandLine.Spec;
     description = {
       "Verifies a bundle as 'verify' does, refuses rollbacks (a lower bundle sequence or an older"
           + " list), extracts it durably under STATE/versions/<id>/ and activates it atomically."
-          + " A crash at any point leaves the previous version active. Every import, rollback and"
-          + " refusal is recorded in STATE/history.jsonl."
+          + " The rollback guard (STATE/state.json) is raised before the version is activated, so"
+          + " a crash at any point leaves the previous version active or the new one active with"
+          + " the guard raised. Every import, rollback and refusal is recorded in"
+          + " STATE/history.jsonl. A damaged state.json or active.json is refused (exit 3) with"
+          + " what to do."
     })
 final class ImportCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -54,6 +57,8 @@ final class ImportCommand implements Callable<Integer> {
     }
     Instant now = trust.now();
     StateStore store = new StateStore(state);
+    // A damaged state folder is refused before any work, and is not the bundle's refusal.
+    store.checkState();
     BundleVerifier verifier = BundleFiles.verifier(trust.trust);
     SortedMap<String, byte[]> files;
     BundleVerifier.Verified v;

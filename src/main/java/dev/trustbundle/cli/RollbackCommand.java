@@ -17,7 +17,9 @@ import picocli.CommandLine.Spec;
     versionProvider = Main.Version.class,
     description = {
       "Makes a kept version active again (by default the one before the active one),"
-          + " atomically, and records it in the history."
+          + " atomically, and records it in the history. Only a version that verifies as it is on"
+          + " disk now (complete, every file matching its manifest, and the bundle rules) can be"
+          + " activated; one that fails is refused (exit 1) and recorded."
     })
 final class RollbackCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -1,6 +1,5 @@
 package dev.trustbundle.cli;
 
-import dev.trustbundle.bundle.BundleContents;
 import dev.trustbundle.error.UsageException;
 import dev.trustbundle.error.VerificationException;
 import dev.trustbundle.store.StateStore;
@@ -18,18 +17,32 @@ final class StateFiles {
   record Active(StateStore.Active active, SortedMap<String, byte[]> files) {}
 
   /**
-   * Reads the active version. Import verified it; its files are checked again against the
-   * manifest's sizes and SHA-256, so that a version damaged on disk is not trusted.
+   * Reads the active version. Import verified it; it is verified again as it is on disk (every file
+   * against the manifest, and the bundle rules), so that a version damaged on disk is not trusted,
+   * and the bytes read are checked once more against the manifest.
    */
   static Active read(Path state) {
     if (!Files.isDirectory(state)) {
       throw new UsageException("--state " + state + " is not a folder");
     }
+    StateStore store = new StateStore(state);
     StateStore.Active a =
-        new StateStore(state)
+        store
             .active()
             .orElseThrow(
                 () -> new UsageException(state + " has no active bundle; import one first"));
+    List<String> failed = store.verifyVersion(a.id());
+    if (!failed.isEmpty()) {
+      store.recordVersionFailure(a.id(), failed.get(0));
+      throw new VerificationException(
+          "the active version "
+              + a.id()
+              + " in "
+              + state
+              + " does not match its manifest or the bundle rules: "
+              + StateStore.summary(failed)
+              + "; import the bundle again or roll back");
+    }
     SortedMap<String, byte[]> files = new TreeMap<>();
     Path root = a.path().toAbsolutePath().normalize();
     for (var f : a.manifest().files()) {
@@ -39,7 +52,7 @@ final class StateFiles {
       }
       files.put(f.path(), Inputs.read(p));
     }
-    List<String> problems = BundleContents.problems(a.manifest(), files);
+    List<String> problems = dev.trustbundle.bundle.BundleContents.problems(a.manifest(), files);
     if (!problems.isEmpty()) {
       throw new VerificationException(
           "the active version "

@@ -23,9 +23,16 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = {
-      "Shows the active bundle, its lists and age, the versions kept, recent history."
+      "Shows the active bundle, its lists and age, the versions kept, recent history. The active"
+          + " version and every kept one are verified as they are on disk now: each file against"
+          + " the manifest's size and SHA-256, nothing unlisted, and the bundle rules."
     },
-    footer = {"Exits 1 when there is no active bundle or it has expired."})
+    footer = {
+      "Exits 0 when the active bundle verifies and has not expired; 1 when there is no active"
+          + " bundle, it has expired, or it fails verification (the report names the file and"
+          + " why); 3 when the state folder is damaged (state.json or active.json cannot be"
+          + " read)."
+    })
 final class StatusCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -45,18 +52,27 @@ final class StatusCommand implements Callable<Integer> {
     }
     Instant now = Inputs.now(at);
     StateStore store = new StateStore(state);
-    Optional<StateStore.Active> active = store.active();
-    List<Manifest> versions = store.versions();
+    store.checkState();
+    Optional<String> activeId = store.activeId();
+    List<String> problems = activeId.map(id -> store.verifyVersion(id, now)).orElse(List.of());
+    Optional<StateStore.Active> active = problems.isEmpty() ? store.active() : Optional.empty();
+    List<StateStore.Kept> kept = store.kept(now);
+    List<String> versions =
+        kept.stream().filter(StateStore.Kept::valid).map(StateStore.Kept::id).toList();
+    List<StateStore.Kept> damaged = kept.stream().filter(k -> !k.valid()).toList();
     List<JsonNode> history = store.history();
     List<JsonNode> recent = history.subList(Math.max(0, history.size() - 10), history.size());
     boolean expired =
         active.map(a -> Instant.parse(a.manifest().expires()).isBefore(now)).orElse(true);
+    boolean healthy = !expired && problems.isEmpty();
     PrintWriter w = spec.commandLine().getOut();
     if (json) {
       ObjectMapper mapper = new ObjectMapper();
       ObjectNode o = mapper.createObjectNode();
       o.put("state", state.toString());
-      o.put("healthy", !expired);
+      o.put("healthy", healthy);
+      activeId.ifPresent(id -> o.put("activeId", id));
+      o.set("activeProblems", mapper.valueToTree(problems));
       active.ifPresent(
           a -> {
             ObjectNode n = o.putObject("active");
@@ -72,12 +88,18 @@ final class StatusCommand implements Callable<Integer> {
             n.put("expired", expired);
             n.set("lists", mapper.valueToTree(a.manifest().lists()));
           });
-      o.set("versions", mapper.valueToTree(versions.stream().map(Manifest::bundleId).toList()));
+      o.set("versions", mapper.valueToTree(versions));
+      ObjectNode bad = o.putObject("damaged");
+      damaged.forEach(k -> bad.put(k.id(), k.problems().get(0)));
       o.set("history", mapper.valueToTree(recent));
       w.println(o);
     } else {
       w.println("state " + state);
-      if (active.isEmpty()) {
+      if (!problems.isEmpty()) {
+        w.printf(
+            "  %-12s %s FAILS VERIFICATION: %s; roll back or import the bundle again%n",
+            "active", activeId.get(), Main.oneLine(StateStore.summary(problems)));
+      } else if (active.isEmpty()) {
         w.println("  active       none: import a bundle first");
       } else {
         StateStore.Active a = active.get();
@@ -98,7 +120,11 @@ final class StatusCommand implements Callable<Integer> {
               "list", l.kind(), l.sequenceNumber(), l.thisUpdate());
         }
       }
-      w.printf("  %-12s %s%n", "versions", versions.stream().map(Manifest::bundleId).toList());
+      w.printf("  %-12s %s%n", "versions", versions);
+      for (StateStore.Kept k : damaged) {
+        w.printf(
+            "  %-12s %s: %s%n", "damaged", k.id(), Main.oneLine(StateStore.summary(k.problems())));
+      }
       for (JsonNode h : recent) {
         w.printf(
             "  %-12s %s %s %s%s%n",
@@ -110,6 +136,6 @@ final class StatusCommand implements Callable<Integer> {
       }
     }
     w.flush();
-    return expired ? ExitCodes.INVALID : ExitCodes.OK;
+    return healthy ? ExitCodes.OK : ExitCodes.INVALID;
   }
 }

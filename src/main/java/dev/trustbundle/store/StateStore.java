@@ -7,22 +7,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustbundle.bundle.BundleVerifier;
 import dev.trustbundle.bundle.Json;
 import dev.trustbundle.bundle.Manifest;
-import dev.trustbundle.ctl.SequenceNumber;
 import dev.trustbundle.error.UsageException;
 import dev.trustbundle.error.VerificationException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -34,28 +33,50 @@ import java.util.UUID;
  * The state folder of a disconnected mirror:
  *
  * <pre>
- * DIR/versions/&lt;bundle id&gt;/   a complete, verified bundle tree (mirror/, extra/, crl/, manifest)
- * DIR/active.json               which version is served; replaced atomically
- * DIR/state.json                the highest bundle and list sequences accepted (rollback guard)
- * DIR/history.jsonl             every import, rollback and refusal with its evidence
- * DIR/lock                      held while the state changes
+ * DIR/versions/&lt;bundle id&gt;/    a complete, verified bundle tree (mirror/, extra/, crl/, manifest)
+ * DIR/versions/.incoming-*       a version being written (removed on the next run)
+ * DIR/versions/.deleting-*       a version being pruned (removed on the next run)
+ * DIR/state.json                 the highest bundle and list sequences accepted (rollback guard)
+ * DIR/active.json                which version is served; replaced atomically
+ * DIR/history.jsonl              every import, rollback and refusal with its evidence
+ * DIR/lock                       held while the state changes
  * </pre>
  *
- * A version is written under a temporary name, every file and folder synced, then renamed into
- * place; only then is {@code active.json} replaced by rename. A crash at any point leaves the
- * previous version active and the state consistent; leftovers are removed on the next run.
+ * An import writes the version under a temporary name, syncs every file and folder, renames it into
+ * place, then raises the guard ({@code state.json}), and only then switches {@code active.json}:
+ * whenever a version is active, the guard has already been raised to it. A crash or I/O error at
+ * any point leaves the previous version active (with the guard perhaps raised) or the new one
+ * active with the guard raised; leftovers are removed on the next run. A version is pruned by
+ * renaming it to a {@code .deleting-} name first, so that a half-deleted version is never listed. A
+ * version is listed, rolled back to, exported or reported healthy only when it verifies as it is on
+ * disk now (see {@link #verifyVersion}).
  */
 public final class StateStore {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TMP_PREFIX = ".incoming-";
+  private static final String DELETING_PREFIX = ".deleting-";
+
+  /** The files against the manifest, no bundle rules: for bytes the verifier has just checked. */
+  private static final VersionCheck.Rules INTEGRITY_ONLY = (m, files, now) -> List.of();
 
   private final Path dir;
+  private final VersionCheck.Rules rules;
+  private final Durable durable;
+  private final History history;
   // History and activation times are real times, whatever --at evaluated the bundle at.
-  private final java.time.Clock clock = java.time.Clock.systemUTC();
+  private final Clock clock = Clock.systemUTC();
 
   /** A store in {@code dir}, created if missing. */
   public StateStore(Path dir) {
+    this(dir, VersionCheck.Rules.BUNDLE_CHECK, Durable.Faults.NONE);
+  }
+
+  /** A store with other bundle rules and a fault seam: for the store's own tests. */
+  StateStore(Path dir, VersionCheck.Rules rules, Durable.Faults faults) {
     this.dir = dir;
+    this.rules = rules;
+    this.durable = new Durable(faults);
+    this.history = new History(dir.resolve("history.jsonl"));
     try {
       Files.createDirectories(dir.resolve("versions"));
     } catch (IOException e) {
@@ -65,6 +86,11 @@ public final class StateStore {
 
   public Path dir() {
     return dir;
+  }
+
+  /** The durable-write routine, with this store's fault seam. */
+  Durable durable() {
+    return durable;
   }
 
   /**
@@ -77,80 +103,126 @@ public final class StateStore {
    */
   public record Active(String id, Path path, Manifest manifest, String activatedAt) {}
 
+  /**
+   * A version kept in the state folder, as it is on disk now.
+   *
+   * @param id its folder's name
+   * @param manifest its manifest, or null when that cannot be read
+   * @param problems why it must not be served, rolled back to or exported; empty when it may
+   */
+  public record Kept(String id, Manifest manifest, List<String> problems) {
+    public Kept {
+      problems = List.copyOf(problems);
+    }
+
+    /** Whether it verifies. */
+    public boolean valid() {
+      return problems.isEmpty();
+    }
+  }
+
+  /**
+   * Reads {@code state.json} and {@code active.json} strictly, so that a damaged state folder is
+   * refused with what to do before any work is done.
+   */
+  public void checkState() {
+    guard();
+    activePointer();
+  }
+
+  /** The id {@code active.json} names, if any; a damaged pointer is refused. */
+  public Optional<String> activeId() {
+    return activePointer().map(p -> p.path("id").asText());
+  }
+
   /** The version being served, if any. */
   public Optional<Active> active() {
-    Path pointer = dir.resolve("active.json");
-    if (!Files.isRegularFile(pointer)) {
+    Optional<JsonNode> pointer = activePointer();
+    if (pointer.isEmpty()) {
       return Optional.empty();
     }
+    String id = pointer.get().path("id").asText();
+    Path version = versionDir(id);
     try {
-      JsonNode n = JSON.readTree(Files.readAllBytes(pointer));
-      String id = n.path("id").asText("");
-      Path version = versionDir(id);
       Manifest m = Json.read(Files.readAllBytes(version.resolve("manifest.json")));
-      return Optional.of(new Active(id, version, m, n.path("activatedAt").asText("")));
+      return Optional.of(new Active(id, version, m, pointer.get().path("activatedAt").asText("")));
     } catch (IOException | RuntimeException e) {
-      throw new UsageException(
-          dir
-              + "/active.json points to a version that cannot be read ("
-              + e.getMessage()
+      throw new VerificationException(
+          "active.json points to version "
+              + id
+              + ", which cannot be read ("
+              + dev.trustbundle.error.Messages.plain(e)
               + "); run trustbundle rollback --state "
               + dir
               + " --to ID");
     }
   }
 
-  /** The ids of the versions kept, oldest first by their sequence. */
-  public List<Manifest> versions() {
-    List<Manifest> out = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve("versions"))) {
-      for (Path p : ds) {
-        if (p.getFileName().toString().startsWith(".")) {
-          continue;
-        }
-        try {
-          out.add(Json.read(Files.readAllBytes(p.resolve("manifest.json"))));
-        } catch (IOException | RuntimeException e) {
-          // A damaged version is never activated; status shows what remains.
-        }
-      }
-    } catch (IOException e) {
-      throw new UsageException(dir + "/versions cannot be listed: " + e.getMessage());
+  private Optional<JsonNode> activePointer() {
+    Path pointer = dir.resolve("active.json");
+    if (!Files.exists(pointer, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
     }
-    out.sort(Comparator.comparingLong(Manifest::sequence));
+    JsonNode n;
+    try {
+      n = JSON.readTree(VersionCheck.read(pointer, 64 << 10));
+    } catch (IOException | RuntimeException e) {
+      throw Guard.damaged(pointer.toString(), "it is not a small JSON file");
+    }
+    if (n == null || !n.isObject() || !n.path("id").isTextual() || !safeId(n.path("id").asText())) {
+      throw Guard.damaged(pointer.toString(), "it does not name a version by a safe id");
+    }
+    return Optional.of(n);
+  }
+
+  /**
+   * Verifies a kept version as it is on disk now: complete, every file matching the manifest's size
+   * and SHA-256, nothing unlisted, and the bundle rules of {@code BundleCheck}.
+   *
+   * @return the problems, the file named first in each; empty when the version may be used
+   */
+  public List<String> verifyVersion(String id) {
+    return verifyVersion(id, clock.instant());
+  }
+
+  /** As {@link #verifyVersion(String)}, evaluated at {@code now}. */
+  public List<String> verifyVersion(String id, Instant now) {
+    return VersionCheck.check(id, versionDir(id), rules, now).problems();
+  }
+
+  /** Every version folder, checked, oldest first by sequence (unreadable ones first). */
+  public List<Kept> kept(Instant now) {
+    List<Kept> out = new ArrayList<>();
+    for (String id : versionIds()) {
+      VersionCheck.Result r = VersionCheck.check(id, versionDir(id), rules, now);
+      out.add(new Kept(id, r.manifest(), r.problems()));
+    }
+    out.sort(
+        Comparator.comparingLong(
+            (Kept k) -> k.manifest() == null ? Long.MIN_VALUE : k.manifest().sequence()));
     return out;
   }
 
-  /** The history, oldest first. */
+  /** The versions that verify, oldest first by their sequence. */
+  public List<Manifest> versions() {
+    return kept(clock.instant()).stream().filter(Kept::valid).map(Kept::manifest).toList();
+  }
+
+  /** The history, oldest first; lines a crash cut are skipped. */
   public List<JsonNode> history() {
-    Path h = dir.resolve("history.jsonl");
-    List<JsonNode> out = new ArrayList<>();
-    if (!Files.isRegularFile(h)) {
-      return out;
-    }
     try {
-      for (String line : Files.readAllLines(h, StandardCharsets.UTF_8)) {
-        if (line.isBlank()) {
-          continue;
-        }
-        try {
-          out.add(JSON.readTree(line));
-        } catch (IOException e) {
-          // A line cut by a crash: the rest of the history still counts.
-        }
-      }
+      return history.read();
     } catch (IOException e) {
-      throw new UsageException(h + " cannot be read: " + e.getMessage());
+      throw new UsageException(dir.resolve("history.jsonl") + " cannot be read: " + e.getMessage());
     }
-    return out;
   }
 
   /** What an import did. */
   public record Imported(BundleVerifier.Verified evidence, boolean downgrade, int pruned) {}
 
   /**
-   * Imports a verified bundle: refuses rollbacks, extracts it durably, activates it atomically,
-   * records it, and keeps the newest {@code keep} versions.
+   * Imports a verified bundle: refuses rollbacks, extracts it durably, raises the guard, activates
+   * it atomically, records it, and keeps the newest {@code keep} versions.
    *
    * @param files the archive's entries, already verified by {@code evidence}
    * @param evidence the verification
@@ -168,36 +240,19 @@ public final class StateStore {
       lock.ensureHeld();
       cleanLeftovers();
       Manifest m = evidence.manifest();
-      String reason = rollbackReason(m);
+      Guard guard = effectiveGuard();
+      String reason = guard.reasonAgainst(m);
       if (reason != null && !allowDowngrade) {
         record("refused", m, evidence, clock.instant(), reason, now);
         throw new VerificationException(
             reason + "; refusing a rollback (pass --allow-downgrade to roll back deliberately)");
       }
-      Path target = versionDir(m.bundleId());
-      if (!Files.isDirectory(target)) {
-        Path tmp = dir.resolve("versions").resolve(TMP_PREFIX + UUID.randomUUID());
-        List<Path> written = new ArrayList<>(files.size());
-        for (Map.Entry<String, byte[]> e : files.entrySet()) {
-          Path p = tmp.resolve(e.getKey()).normalize();
-          if (!p.startsWith(tmp)) {
-            throw new VerificationException("unsafe path " + e.getKey() + " in the bundle");
-          }
-          Files.createDirectories(p.getParent());
-          write(p, e.getValue());
-          written.add(p);
-        }
-        // Every file reaches the disk before the version is renamed into place; the syncs run
-        // side by side, so that the file system can commit them together (one by one, a full
-        // mirror's 500 files cost seconds of waiting on the disk).
-        forceAll(written);
-        syncTree(tmp);
-        move(tmp, target);
-        fsyncDir(dir.resolve("versions"));
-      }
+      placeVersion(m.bundleId(), files);
+      // The guard rises before the switch: a version is never active with the guard below it.
+      durable.replace(dir.resolve("state.json"), guard.raise(m).toJson());
       Instant at = clock.instant();
-      activate(m.bundleId(), at);
-      writeState(m);
+      // The verifier ran the bundle rules over these very bytes: on disk, they must match.
+      activate(m.bundleId(), at, INTEGRITY_ONLY);
       record(reason != null ? "downgrade" : "import", m, evidence, at, reason, now);
       int pruned = prune(keep, m.bundleId());
       return new Imported(evidence, reason != null, pruned);
@@ -206,122 +261,168 @@ public final class StateStore {
     }
   }
 
-  /** Makes an existing version active again; with no id, the one before the active one. */
+  /**
+   * The guard in {@code state.json}, raised to the active version: a folder left by an earlier
+   * release between its switch and its guard update still refuses bundles older than the one
+   * served.
+   */
+  private Guard effectiveGuard() {
+    Guard g = guard();
+    Optional<String> id = activeId();
+    if (id.isPresent()) {
+      try {
+        byte[] raw = VersionCheck.read(versionDir(id.get()).resolve("manifest.json"), 16L << 20);
+        if (raw != null) {
+          g = g.raise(Json.read(raw));
+        }
+      } catch (IOException | RuntimeException e) {
+        // An unreadable active version raises nothing; state.json still holds.
+      }
+    }
+    return g;
+  }
+
+  private Guard guard() {
+    Path p = dir.resolve("state.json");
+    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+      return Guard.NONE;
+    }
+    byte[] raw;
+    try {
+      raw = VersionCheck.read(p, 1L << 20);
+    } catch (IOException e) {
+      throw Guard.damaged(p.toString(), "it cannot be read (" + e.getMessage() + ")");
+    }
+    if (raw == null) {
+      throw Guard.damaged(p.toString(), "it is not a regular file");
+    }
+    return Guard.parse(raw, p.toString());
+  }
+
+  /**
+   * Puts the version's files in place under {@code versions/<id>}: written under a temporary name
+   * and synced, then renamed. A folder already there is reused only if it holds exactly these
+   * files; otherwise it is set aside and written again.
+   */
+  private void placeVersion(String id, SortedMap<String, byte[]> files) throws IOException {
+    Path target = versionDir(id);
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      byte[] onDisk = VersionCheck.read(target.resolve("manifest.json"), 16L << 20);
+      boolean same =
+          onDisk != null
+              && Arrays.equals(onDisk, files.get("manifest.json"))
+              && VersionCheck.check(id, target, INTEGRITY_ONLY, clock.instant()).valid();
+      if (same) {
+        return;
+      }
+      remove(id);
+    }
+    Path versions = dir.resolve("versions");
+    Path tmp = versions.resolve(TMP_PREFIX + UUID.randomUUID());
+    List<Path> written = new ArrayList<>(files.size());
+    for (Map.Entry<String, byte[]> e : files.entrySet()) {
+      Path p = VersionCheck.resolve(tmp, e.getKey());
+      if (p == null) {
+        throw new VerificationException("unsafe path " + e.getKey() + " in the bundle");
+      }
+      Files.createDirectories(p.getParent());
+      Durable.write(p, e.getValue());
+      written.add(p);
+    }
+    // Every file reaches the disk before the version is renamed into place; the syncs run side
+    // by side, so that the file system can commit them together (one by one, a full mirror's 500
+    // files cost seconds of waiting on the disk).
+    Durable.forceAll(written);
+    Durable.syncTree(tmp);
+    durable.rename("version " + id, tmp, target);
+  }
+
+  /** Makes a kept version active again; with no id, the one before the active one. */
   public Manifest rollback(Optional<String> id) {
     try (Lock lock = lock()) {
       lock.ensureHeld();
       cleanLeftovers();
-      List<Manifest> versions = versions();
-      Optional<Active> active = active();
+      List<Kept> kept = kept(clock.instant());
+      List<Manifest> good = kept.stream().filter(Kept::valid).map(Kept::manifest).toList();
+      Optional<String> activeId = activeId();
       Manifest target;
       if (id.isPresent()) {
-        target =
-            versions.stream()
-                .filter(v -> v.bundleId().equals(id.get()))
-                .findFirst()
-                .orElseThrow(
-                    () ->
-                        new UsageException(
-                            "no version "
-                                + id.get()
-                                + " in "
-                                + dir
-                                + " (kept: "
-                                + versions.stream().map(Manifest::bundleId).toList()
-                                + ")"));
+        target = chosen(id.get(), kept, good);
       } else {
-        long current = active.map(a -> a.manifest().sequence()).orElse(Long.MAX_VALUE);
+        long current =
+            kept.stream()
+                .filter(k -> k.manifest() != null && activeId.equals(Optional.of(k.id())))
+                .mapToLong(k -> k.manifest().sequence())
+                .findFirst()
+                .orElse(Long.MAX_VALUE);
         target =
-            versions.stream()
+            good.stream()
                 .filter(v -> v.sequence() < current)
                 .reduce((a, b) -> b)
                 .orElseThrow(
                     () ->
-                        new UsageException("there is no older version to roll back to in " + dir));
+                        new UsageException(
+                            "there is no older version that verifies to roll back to in " + dir));
       }
-      activate(target.bundleId(), clock.instant());
+      Instant at = clock.instant();
+      activate(target.bundleId(), at, rules);
       ObjectNode h = JSON.createObjectNode();
-      h.put("time", clock.instant().toString());
+      h.put("time", at.toString());
       h.put("action", "rollback");
       h.put("bundleId", target.bundleId());
       h.put("sequence", target.sequence());
-      h.put("from", active.map(Active::id).orElse(null));
-      append(h);
+      h.put("from", activeId.orElse(null));
+      history.append(h);
       return target;
     } catch (IOException e) {
       throw new UsageException("the state folder " + dir + " cannot be written: " + e.getMessage());
     }
   }
 
-  /** Why this manifest would roll back what was accepted before, or null. */
-  private String rollbackReason(Manifest m) throws IOException {
-    Path statePath = dir.resolve("state.json");
-    if (!Files.isRegularFile(statePath)) {
-      return null;
-    }
-    JsonNode s = JSON.readTree(Files.readAllBytes(statePath));
-    long highest = s.path("highestSequence").asLong(Long.MIN_VALUE);
-    boolean sameBundle =
-        m.sequence() == highest && m.bundleId().equals(s.path("highestBundleId").asText(""));
-    if (m.sequence() <= highest && !sameBundle) {
-      return "bundle sequence " + m.sequence() + " is not above the last accepted " + highest;
-    }
-    JsonNode lists = s.path("lists");
-    for (Manifest.ListInfo l : m.lists()) {
-      String before = lists.path(l.kind()).asText(null);
-      if (before != null
-          && l.sequenceNumber() != null
-          && SequenceNumber.ofHex(l.sequenceNumber()).compareTo(SequenceNumber.ofHex(before)) < 0) {
-        return "the "
-            + l.kind()
-            + " list "
-            + l.sequenceNumber()
-            + " is older than the accepted "
-            + before;
+  private Manifest chosen(String id, List<Kept> kept, List<Manifest> good) {
+    for (Kept k : kept) {
+      if (k.id().equals(id) && !k.valid()) {
+        recordVersionFailure(id, k.problems().get(0));
+        throw new VerificationException(
+            "version "
+                + id
+                + " fails verification and cannot be activated: "
+                + summary(k.problems())
+                + "; import its bundle again");
       }
     }
-    return null;
+    return good.stream()
+        .filter(v -> v.bundleId().equals(id))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new UsageException(
+                    "no version "
+                        + id
+                        + " in "
+                        + dir
+                        + " (kept: "
+                        + good.stream().map(Manifest::bundleId).toList()
+                        + ")"));
   }
 
-  /**
-   * Raises the rollback guard to this bundle; never lowers it, so that a deliberate downgrade does
-   * not open the way for other old bundles.
-   */
-  private void writeState(Manifest m) throws IOException {
-    ObjectNode s = JSON.createObjectNode();
-    Path statePath = dir.resolve("state.json");
-    JsonNode old =
-        Files.isRegularFile(statePath) ? JSON.readTree(Files.readAllBytes(statePath)) : null;
-    long highest = m.sequence();
-    String highestId = m.bundleId();
-    if (old != null && old.path("highestSequence").asLong(Long.MIN_VALUE) > highest) {
-      highest = old.path("highestSequence").asLong();
-      highestId = old.path("highestBundleId").asText("");
-    }
-    ObjectNode lists = s.putObject("lists");
-    if (old != null) {
-      old.path("lists").properties().forEach(e -> lists.set(e.getKey(), e.getValue()));
-    }
-    for (Manifest.ListInfo l : m.lists()) {
-      String before = lists.path(l.kind()).asText(null);
-      if (before == null
-          || SequenceNumber.ofHex(l.sequenceNumber()).compareTo(SequenceNumber.ofHex(before)) > 0) {
-        lists.put(l.kind(), l.sequenceNumber());
-      }
-    }
-    s.put("highestSequence", highest);
-    s.put("highestBundleId", highestId);
-    replaceAtomically(statePath, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(s));
+  /** The first problem, and how many more. */
+  public static String summary(List<String> problems) {
+    return problems.get(0)
+        + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : "");
   }
 
-  private void activate(String id, Instant now) throws IOException {
-    if (!Files.isRegularFile(versionDir(id).resolve("manifest.json"))) {
-      throw new UsageException("version " + id + " is incomplete and cannot be activated");
+  /** Switches {@code active.json} to a version that verifies on disk now. */
+  private void activate(String id, Instant now, VersionCheck.Rules check) throws IOException {
+    List<String> problems = VersionCheck.check(id, versionDir(id), check, now).problems();
+    if (!problems.isEmpty()) {
+      throw new VerificationException(
+          "version " + id + " fails verification and cannot be activated: " + summary(problems));
     }
     ObjectNode a = JSON.createObjectNode();
     a.put("id", id);
     a.put("activatedAt", now.toString());
-    replaceAtomically(dir.resolve("active.json"), JSON.writeValueAsBytes(a));
+    durable.replace(dir.resolve("active.json"), JSON.writeValueAsBytes(a));
   }
 
   private void record(
@@ -352,7 +453,7 @@ public final class StateStore {
     if (reason != null) {
       h.put("reason", reason);
     }
-    append(h);
+    history.append(h);
   }
 
   /**
@@ -366,7 +467,7 @@ public final class StateStore {
     h.put("file", file);
     h.put("reason", reason);
     try {
-      append(h);
+      history.append(h);
     } catch (IOException e) {
       // The refusal stands; only its record is lost.
     }
@@ -387,45 +488,62 @@ public final class StateStore {
     h.put("bundleId", bundleId);
     h.put("reason", reason);
     try {
-      append(h);
+      history.append(h);
     } catch (IOException e) {
       // The failure stands; only its record is lost.
     }
   }
 
-  /** Appends one line to the history and syncs it. */
-  private void append(ObjectNode entry) throws IOException {
-    byte[] line = (JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
-    try (FileChannel ch =
-        FileChannel.open(
-            dir.resolve("history.jsonl"),
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.APPEND)) {
-      ch.write(java.nio.ByteBuffer.wrap(line));
-      ch.force(true);
-    }
-  }
-
+  /**
+   * Keeps the newest {@code keep} versions (and the active one); folders without a readable
+   * manifest, which cannot be used, go too.
+   */
   private int prune(int keep, String activeId) throws IOException {
-    List<Manifest> versions = versions();
+    List<Manifest> readable = new ArrayList<>();
     int pruned = 0;
-    for (int i = 0; i < versions.size() - keep; i++) {
-      String id = versions.get(i).bundleId();
+    for (String id : versionIds()) {
+      Manifest m = null;
+      try {
+        byte[] raw = VersionCheck.read(versionDir(id).resolve("manifest.json"), 16L << 20);
+        m = raw == null ? null : Json.read(raw);
+      } catch (IOException | RuntimeException e) {
+        m = null;
+      }
+      if (m != null && m.bundleId().equals(id)) {
+        readable.add(m);
+      } else if (!id.equals(activeId)) {
+        remove(id);
+        pruned++;
+      }
+    }
+    readable.sort(Comparator.comparingLong(Manifest::sequence));
+    for (int i = 0; i < readable.size() - keep; i++) {
+      String id = readable.get(i).bundleId();
       if (!id.equals(activeId)) {
-        deleteTree(versionDir(id));
+        remove(id);
         pruned++;
       }
     }
     return pruned;
   }
 
-  /** Removes what an interrupted import left: temporary folders and files. */
+  /**
+   * Removes a version: renamed to a {@code .deleting-} name in one step, so that it is never seen
+   * half-deleted, then deleted; {@link #cleanLeftovers} finishes an interrupted delete.
+   */
+  private void remove(String id) throws IOException {
+    Path doomed = dir.resolve("versions").resolve(DELETING_PREFIX + id + "-" + UUID.randomUUID());
+    durable.rename("prune " + id, versionDir(id), doomed);
+    Durable.deleteTree(doomed);
+  }
+
+  /** Removes what an interrupted import or prune left: temporary and half-deleted folders. */
   public void cleanLeftovers() throws IOException {
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve("versions"))) {
       for (Path p : ds) {
-        if (p.getFileName().toString().startsWith(TMP_PREFIX)) {
-          deleteTree(p);
+        String name = p.getFileName().toString();
+        if (name.startsWith(TMP_PREFIX) || name.startsWith(DELETING_PREFIX)) {
+          Durable.deleteTree(p);
         }
       }
     }
@@ -436,8 +554,30 @@ public final class StateStore {
     }
   }
 
-  private Path versionDir(String id) {
-    if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+  /** The names of the version folders (not the temporary or half-deleted ones). */
+  private List<String> versionIds() {
+    List<String> out = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve("versions"))) {
+      for (Path p : ds) {
+        String name = p.getFileName().toString();
+        if (safeId(name) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          out.add(name);
+        }
+      }
+    } catch (IOException e) {
+      throw new UsageException(dir + "/versions cannot be listed: " + e.getMessage());
+    }
+    out.sort(null);
+    return out;
+  }
+
+  private static boolean safeId(String id) {
+    return id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  }
+
+  /** The folder of a version; the id names a folder, so it must be a safe name. */
+  Path versionDir(String id) {
+    if (!safeId(id)) {
       throw new UsageException("bundle id " + id + " is not a safe folder name");
     }
     return dir.resolve("versions").resolve(id);
@@ -485,113 +625,5 @@ public final class StateStore {
               + "); wait for it to finish");
     }
     return new Lock(ch, l);
-  }
-
-  private static void write(Path p, byte[] data) throws IOException {
-    try (FileChannel ch =
-        FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(data);
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
-    }
-  }
-
-  /** Forces each file to disk, at most 16 at a time; the first failure is thrown. */
-  private static void forceAll(List<Path> paths) throws IOException {
-    if (paths.isEmpty()) {
-      return;
-    }
-    java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(
-            Math.min(16, paths.size()),
-            r -> {
-              Thread t = new Thread(r, "trustbundle-fsync");
-              t.setDaemon(true);
-              return t;
-            });
-    try {
-      List<java.util.concurrent.Future<?>> done = new ArrayList<>(paths.size());
-      for (Path p : paths) {
-        done.add(
-            pool.submit(
-                () -> {
-                  try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                  }
-                  return null;
-                }));
-      }
-      for (java.util.concurrent.Future<?> f : done) {
-        try {
-          f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-          if (e.getCause() instanceof IOException io) {
-            throw io;
-          }
-          throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new java.io.InterruptedIOException("interrupted while syncing the new version");
-        }
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  private static void writeDurably(Path p, byte[] data) throws IOException {
-    try (FileChannel ch =
-        FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(data);
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
-      ch.force(true);
-    }
-  }
-
-  private void replaceAtomically(Path target, byte[] data) throws IOException {
-    Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-    writeDurably(tmp, data);
-    move(tmp, target);
-    fsyncDir(target.getParent());
-  }
-
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  private static void syncTree(Path root) throws IOException {
-    try (var walk = Files.walk(root)) {
-      List<Path> dirs = walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList();
-      for (Path d : dirs) {
-        fsyncDir(d);
-      }
-    }
-  }
-
-  /** Syncs a folder's entries; a file system that cannot (Windows) is left to its own journal. */
-  static void fsyncDir(Path d) {
-    try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      // Directories cannot be opened for sync on every platform.
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (var walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

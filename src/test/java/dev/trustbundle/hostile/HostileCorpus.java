@@ -29,7 +29,8 @@ public final class HostileCorpus {
     MANIFEST,
     PROFILE,
     HTTP,
-    RESIGNED;
+    RESIGNED,
+    STATE;
 
     String id() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -47,7 +48,9 @@ public final class HostileCorpus {
     /** {@code trustbundle build --profile FILE} with an upstream that does not exist. */
     PROFILE,
     /** A raw HTTP request to {@code serve}. */
-    HTTP
+    HTTP,
+    /** A command (the first argument) run on the state folder the case holds under state/. */
+    STATE
   }
 
   /**
@@ -117,6 +120,7 @@ public final class HostileCorpus {
       out.addAll(BundleCases.manifest(m));
       out.addAll(ProfileCases.generate());
       out.addAll(HttpCases.generate(m));
+      out.addAll(StateCases.generate(m));
       out.addAll(RealCases.generate());
       out.addAll(ResignedCases.generate(m));
       all = List.copyOf(out);

@@ -108,6 +108,7 @@ class HostileCorpusTest {
   void refusesEveryHostileInput(Case c) throws Exception {
     Path dir = Files.createTempDirectory(work, "case-");
     for (Map.Entry<String, byte[]> f : c.files().entrySet()) {
+      Files.createDirectories(dir.resolve(f.getKey()).getParent());
       Files.write(dir.resolve(f.getKey()), f.getValue());
     }
     switch (c.runner()) {
@@ -119,6 +120,7 @@ class HostileCorpusTest {
       case IMPORT_OVER_REAL -> importInto(c, dir, realState());
       case PROFILE -> build(c, dir);
       case HTTP -> http(c);
+      case STATE -> state(c, dir);
     }
   }
 
@@ -153,6 +155,7 @@ class HostileCorpusTest {
     again.addAll(CrlCases.generate(m));
     again.addAll(ProfileCases.generate());
     again.addAll(HttpCases.generate(m));
+    again.addAll(StateCases.generate(m));
     Map<String, Case> first = new java.util.HashMap<>();
     HostileCorpus.cases().forEach(c -> first.put(c.toString(), c));
     assertThat(again)
@@ -323,6 +326,33 @@ class HostileCorpusTest {
     }
     assertThat(body).as(c.toString()).contains(c.fragment());
     assertThat(resp.status()).as(c + ": never served").isNotEqualTo(200);
+  }
+
+  /**
+   * A command on a damaged state folder: refused with its code and the reason (one line on stderr,
+   * or status's report), nothing exported, and the state unchanged but for the history.
+   */
+  private void state(Case c, Path dir) throws IOException {
+    Map<String, String> before = snapshot(dir.resolve("state"));
+    before.remove("history.jsonl");
+    // The case's first argument is the command: drop the name command() puts before it.
+    String[] cmd = command(c.args().get(0), c, dir);
+    Run r = run(Arrays.copyOfRange(cmd, 1, cmd.length));
+    assertThat(r.code()).as(c + "\n" + r.err() + r.out()).isEqualTo(c.exitCode());
+    assertThat(r.out() + r.err()).as(c.toString()).contains(c.fragment());
+    if (!r.err().isEmpty()) {
+      assertThat(r.err().strip())
+          .as(c + ": one line")
+          .startsWith("trustbundle: ")
+          .doesNotContain("\n");
+    }
+    noTrace(c, r.out() + r.err());
+    assertThat(dir.resolve("www")).as(c + ": nothing exported").doesNotExist();
+    Map<String, String> after = snapshot(dir.resolve("state"));
+    after.remove("history.jsonl");
+    after.remove("lock");
+    before.remove("lock");
+    assertThat(after).as(c + ": the state is unchanged but for the history").isEqualTo(before);
   }
 
   // Checks.
