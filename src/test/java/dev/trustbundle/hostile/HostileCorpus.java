@@ -30,7 +30,8 @@ public final class HostileCorpus {
     PROFILE,
     HTTP,
     RESIGNED,
-    STATE;
+    STATE,
+    UPSTREAM;
 
     String id() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -50,7 +51,11 @@ public final class HostileCorpus {
     /** A raw HTTP request to {@code serve}. */
     HTTP,
     /** A command (the first argument) run on the state folder the case holds under state/. */
-    STATE
+    STATE,
+    /**
+     * The real builder, in process, on the case's folder as upstream, with the synthetic anchor.
+     */
+    UPSTREAM
   }
 
   /**
@@ -123,6 +128,7 @@ public final class HostileCorpus {
       out.addAll(StateCases.generate(m));
       out.addAll(RealCases.generate());
       out.addAll(ResignedCases.generate(m));
+      out.addAll(UpstreamCases.generate(m));
       all = List.copyOf(out);
     }
     return all;

@@ -121,6 +121,7 @@ class HostileCorpusTest {
       case PROFILE -> build(c, dir);
       case HTTP -> http(c);
       case STATE -> state(c, dir);
+      case UPSTREAM -> upstream(c, dir);
     }
   }
 
@@ -156,6 +157,7 @@ class HostileCorpusTest {
     again.addAll(ProfileCases.generate());
     again.addAll(HttpCases.generate(m));
     again.addAll(StateCases.generate(m));
+    again.addAll(UpstreamCases.generate(m));
     Map<String, Case> first = new java.util.HashMap<>();
     HostileCorpus.cases().forEach(c -> first.put(c.toString(), c));
     assertThat(again)
@@ -305,6 +307,30 @@ class HostileCorpusTest {
     Run r = run(command("build", c, dir));
     refused(c, r);
     assertThat(snapshot(dir)).as(c + ": no bundle and no temporary file").isEqualTo(before);
+  }
+
+  /**
+   * The builder on a hostile upstream: refused with the case's code and one line, or built with the
+   * hostile file left out (the reason in a warning) and none of its bytes packed.
+   */
+  private void upstream(Case c, Path dir) {
+    java.util.SortedMap<String, byte[]> built;
+    try {
+      built = Material.get().buildFrom(dir);
+    } catch (dev.trustbundle.error.TrustBundleException e) {
+      assertThat(dev.trustbundle.cli.ExitCodes.of(e))
+          .as(c + ": " + e.getMessage())
+          .isEqualTo(c.exitCode());
+      assertThat(e.getMessage()).as(c.toString()).contains(c.fragment()).doesNotContain("\n");
+      noTrace(c, e.getMessage());
+      return;
+    }
+    assertThat(c.exitCode()).as(c + ": built").isEqualTo(UpstreamCases.LEFT_OUT);
+    var m = dev.trustbundle.bundle.Json.read(built.get("manifest.json"));
+    assertThat(String.join("\n", m.warnings())).as(c.toString()).contains(c.fragment());
+    assertThat(built.values())
+        .as(c + ": the hostile bytes are not packed")
+        .noneMatch(v -> Arrays.equals(v, c.input()));
   }
 
   private void http(Case c) throws IOException {

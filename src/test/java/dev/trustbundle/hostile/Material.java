@@ -39,6 +39,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -272,23 +273,44 @@ final class Material {
     }
   }
 
+  /** The synthetic upstream folder's files: the lists, the store and the roots. */
+  Map<String, byte[]> upstream() {
+    Map<String, byte[]> up = new java.util.LinkedHashMap<>();
+    up.put("authrootstl.cab", cab);
+    up.put("authroot.stl", stl);
+    up.put(
+        "disallowedcertstl.cab", new CabBuilder().add("disallowedcert.stl", disallowedStl).build());
+    up.put("disallowedcert.sst", sst);
+    up.put("authrootseq.txt", authrootSequence().getBytes(StandardCharsets.US_ASCII));
+    for (X509Certificate r : roots) {
+      up.put(Hex.sha1(der(r)) + ".crt", der(r));
+    }
+    return up;
+  }
+
+  private String authrootSequence() {
+    return dev.trustbundle.ctl.CtlParser.parse(stl).ctl().sequenceNumber().orElseThrow().hex();
+  }
+
+  /** The trust anchors the synthetic lists chain to. */
+  TrustAnchors anchors() {
+    return new TrustAnchors(List.of(), List.of())
+        .plus(List.of(der(pki.root.cert())), List.of("hostile test root"));
+  }
+
+  /** A bundle built by the real builder from an upstream folder, with the synthetic anchor. */
+  SortedMap<String, byte[]> buildFrom(Path up) {
+    return build(up, "hostile", BundleBuilder.RootsMode.ALL, BUILT, anchors(), publisher);
+  }
+
   /** Builds a bundle with the real builder from a synthetic upstream folder. */
   private SortedMap<String, byte[]> buildBundle() throws IOException {
     Path up = Files.createTempDirectory("tb-hostile-upstream-");
     try {
-      Files.write(up.resolve("authrootstl.cab"), cab);
-      Files.write(up.resolve("authroot.stl"), stl);
-      Files.write(
-          up.resolve("disallowedcertstl.cab"),
-          new CabBuilder().add("disallowedcert.stl", disallowedStl).build());
-      Files.write(up.resolve("disallowedcert.sst"), sst);
-      for (X509Certificate r : roots) {
-        Files.write(up.resolve(Hex.sha1(der(r)) + ".crt"), der(r));
+      for (Map.Entry<String, byte[]> f : upstream().entrySet()) {
+        Files.write(up.resolve(f.getKey()), f.getValue());
       }
-      TrustAnchors anchors =
-          new TrustAnchors(List.of(), List.of())
-              .plus(List.of(der(pki.root.cert())), List.of("hostile test root"));
-      return build(up, "hostile", BundleBuilder.RootsMode.ALL, BUILT, anchors, publisher);
+      return buildFrom(up);
     } finally {
       deleteTree(up);
     }
