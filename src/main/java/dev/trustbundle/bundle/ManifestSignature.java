@@ -23,7 +23,8 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 /**
  * {@code manifest.json.p7s}: a detached CMS SignedData over the manifest's bytes, carrying the
  * publisher's certificate chain. {@code openssl cms -verify -binary -inform DER -in
- * manifest.json.p7s -content manifest.json -CAfile publisher.crt} verifies it.
+ * manifest.json.p7s -content manifest.json -CAfile publisher.crt -purpose any} verifies it (the
+ * publisher's EKU is bundle signing, not S/MIME, hence {@code -purpose any}).
  */
 public final class ManifestSignature {
   private ManifestSignature() {}

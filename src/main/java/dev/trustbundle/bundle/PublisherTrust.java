@@ -20,6 +20,16 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.GeneralSubtree;
+import org.bouncycastle.asn1.x509.NameConstraintValidatorException;
+import org.bouncycastle.asn1.x509.NameConstraints;
+import org.bouncycastle.asn1.x509.PKIXNameConstraintValidator;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 
 /**
  * Who may sign a bundle, decided once for {@code verify}, {@code import} and every other reader.
@@ -125,8 +135,8 @@ public final class PublisherTrust {
    */
   public static List<String> checkTimes(Signer s, Instant created, Instant now) {
     for (X509Certificate c : s.path()) {
-      valid(c, now, "now (" + now + ")");
-      valid(c, created, "when the bundle was created (" + created + ")");
+      valid(c, now, "is not valid now (" + now + ")");
+      valid(c, created, "was not valid when the bundle was created (" + created + ")");
     }
     if (!s.pinned()) {
       pkix(s.path(), now);
@@ -178,8 +188,10 @@ public final class PublisherTrust {
   /** PKIX path validation (RFC 5280 section 6) at {@code at}; the trust anchor is the CA. */
   private static void pkix(List<X509Certificate> path, Instant at) {
     X509Certificate ca = path.get(path.size() - 1);
+    anchorNameConstraints(path);
     try {
-      TrustAnchor anchor = new TrustAnchor(ca, nameConstraints(ca));
+      // The JDK's PKIX does not take an anchor's name constraints: they are checked above.
+      TrustAnchor anchor = new TrustAnchor(ca, null);
       PKIXParameters p = new PKIXParameters(Set.of(anchor));
       p.setRevocationEnabled(false);
       p.setDate(Date.from(at));
@@ -201,7 +213,7 @@ public final class PublisherTrust {
               + at
               + "); it may not sign bundles");
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("PKIX validation is unavailable", e);
+      throw new IllegalStateException("PKIX validation is unavailable: " + e, e);
     }
   }
 
@@ -279,7 +291,7 @@ public final class PublisherTrust {
               + c.getNotBefore().toInstant()
               + " to "
               + c.getNotAfter().toInstant()
-              + ") is not valid "
+              + ") "
               + when
               + "; the bundle is refused");
     }
@@ -294,9 +306,58 @@ public final class PublisherTrust {
     }
   }
 
-  private static byte[] nameConstraints(X509Certificate ca) {
-    byte[] ext = ca.getExtensionValue("2.5.29.30");
-    return ext == null ? null : org.bouncycastle.asn1.ASN1OctetString.getInstance(ext).getOctets();
+  /**
+   * The trusted CA's nameConstraints (RFC 5280 section 4.2.1.10) over the subject and subject
+   * alternative names of every certificate below it.
+   */
+  private static void anchorNameConstraints(List<X509Certificate> path) {
+    X509Certificate ca = path.get(path.size() - 1);
+    byte[] ext = ca.getExtensionValue(Extension.nameConstraints.getId());
+    if (ext == null) {
+      return;
+    }
+    PKIXNameConstraintValidator v = new PKIXNameConstraintValidator();
+    try {
+      NameConstraints nc =
+          NameConstraints.getInstance(ASN1OctetString.getInstance(ext).getOctets());
+      if (nc.getPermittedSubtrees() != null) {
+        v.intersectPermittedSubtree(nc.getPermittedSubtrees());
+      }
+      if (nc.getExcludedSubtrees() != null) {
+        for (GeneralSubtree g : nc.getExcludedSubtrees()) {
+          v.addExcludedSubtree(g);
+        }
+      }
+    } catch (RuntimeException e) {
+      throw new VerificationException(
+          "the trusted CA " + name(ca) + " has nameConstraints that cannot be read");
+    }
+    for (X509Certificate c : path.subList(0, path.size() - 1)) {
+      try {
+        List<GeneralName> names = new ArrayList<>();
+        X500Name subject = X500Name.getInstance(c.getSubjectX500Principal().getEncoded());
+        if (subject.getRDNs().length > 0) {
+          names.add(new GeneralName(subject));
+        }
+        GeneralNames alt =
+            GeneralNames.fromExtensions(
+                new JcaX509CertificateHolder(c).getExtensions(), Extension.subjectAlternativeName);
+        if (alt != null) {
+          names.addAll(List.of(alt.getNames()));
+        }
+        for (GeneralName n : names) {
+          v.checkPermitted(n);
+          v.checkExcluded(n);
+        }
+      } catch (NameConstraintValidatorException e) {
+        throw new VerificationException(
+            "the publisher certificate path fails at "
+                + name(c)
+                + ": a name is outside an issuer's name constraints; it may not sign bundles");
+      } catch (java.security.cert.CertificateEncodingException | RuntimeException e) {
+        throw unfit(c, "its names cannot be read");
+      }
+    }
   }
 
   private static VerificationException unfit(X509Certificate c, String why) {

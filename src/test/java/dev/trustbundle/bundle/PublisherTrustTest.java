@@ -168,6 +168,30 @@ class PublisherTrustTest {
   }
 
   @Test
+  void aSignerOutsideTheTrustedCasNameConstraintsIsRefused() throws Exception {
+    TestPki.Issued constrained =
+        TestCerts.cert("CN=Constrained CA")
+            .ca()
+            .rawExtension(
+                "2.5.29.30",
+                new org.bouncycastle.asn1.x509.NameConstraints(
+                        new org.bouncycastle.asn1.x509.GeneralSubtree[] {
+                          new org.bouncycastle.asn1.x509.GeneralSubtree(
+                              new org.bouncycastle.asn1.x509.GeneralName(new X500Name("O=Allowed")))
+                        },
+                        null)
+                    .getEncoded())
+            .build();
+    TestPki.Issued outside =
+        TestCerts.cert("O=Elsewhere, CN=Outside").issuer(constrained).ekus(EKU).build();
+    assertThat(verdict(outside, List.of(outside.cert()), constrained.cert()))
+        .contains("name constraints");
+    TestPki.Issued inside =
+        TestCerts.cert("O=Allowed, CN=Inside").issuer(constrained).ekus(EKU).build();
+    assertThat(verdict(inside, List.of(inside.cert()), constrained.cert())).contains(PASSED);
+  }
+
+  @Test
   void anIntermediateThatExpiredFailsThePath() throws Exception {
     TestPki.Issued sub =
         TestCerts.cert("CN=Expired Sub CA")
@@ -238,7 +262,7 @@ class PublisherTrustTest {
             young.chain(),
             manifest(3, "2025-05-01T00:00:00Z", "2025-07-01T00:00:00Z"),
             "SHA256withECDSA");
-    assertThat(v).contains("is not valid when the bundle was created");
+    assertThat(v).contains("was not valid when the bundle was created");
   }
 
   @Test

@@ -28,7 +28,8 @@ public final class HostileCorpus {
     ARCHIVE,
     MANIFEST,
     PROFILE,
-    HTTP;
+    HTTP,
+    PUBLISHER;
 
     String id() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -116,6 +117,7 @@ public final class HostileCorpus {
       out.addAll(BundleCases.manifest(m));
       out.addAll(ProfileCases.generate());
       out.addAll(HttpCases.generate(m));
+      out.addAll(PublisherCases.generate(m));
       out.addAll(RealCases.generate());
       all = List.copyOf(out);
     }
