@@ -1,6 +1,7 @@
 package dev.trustbundle.bundle;
 
 import dev.trustbundle.error.MalformedInputException;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -77,14 +78,18 @@ public final class BundleArchive {
   public static SortedMap<String, byte[]> read(InputStream in, Limits limits) {
     SortedMap<String, byte[]> out = new TreeMap<>();
     long total = 0;
+    // Marked and reset around the header check; the gzip reader then uses it as it is (it supports
+    // mark), so that it stops exactly after the first member's trailer.
+    BufferedInputStream raw = new BufferedInputStream(nonClosing(in), HEADER_LIMIT);
     GzipCompressorInputStream gzip;
     try {
-      // Concatenated mode: bytes after the first member must themselves be gzip, so junk appended
-      // to a bundle fails instead of being silently skipped.
+      checkGzipHeader(raw);
+      // One member: bytes after it are refused below, so junk appended to a bundle fails instead
+      // of being silently skipped, and no later member's header is read unbounded.
       gzip =
           GzipCompressorInputStream.builder()
-              .setInputStream(nonClosing(in))
-              .setDecompressConcatenated(true)
+              .setInputStream(raw)
+              .setDecompressConcatenated(false)
               .get();
     } catch (IOException e) {
       throw new MalformedInputException(
@@ -92,12 +97,14 @@ public final class BundleArchive {
               + (e.getMessage() == null ? "it ends inside the gzip header" : e.getMessage())
               + ")");
     }
+    HeaderTap tap = new HeaderTap(gzip);
     // Blocks of one record (512 bytes): with the default 10 KiB blocks the reader would skip the
     // rest of the last block after the end marker unseen, and junk hidden there would pass.
-    try (TarArchiveInputStream tar = new TarArchiveInputStream(gzip, 512)) {
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(tap, 512)) {
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
         String name = e.getName();
+        checkHeaderName(name, tap.header());
         // The reader does not refuse a header whose checksum is wrong; a damaged header is refused.
         if (!e.isCheckSumOK()) {
           throw new MalformedInputException(
@@ -164,6 +171,11 @@ public final class BundleArchive {
           throw new MalformedInputException("the archive has more than 1 MiB after its end");
         }
       }
+      if (raw.read() >= 0) {
+        throw new MalformedInputException(
+            "the archive has data after its end (garbage or a second member after a valid .gz"
+                + " stream); copy it again from the source");
+      }
     } catch (IOException | IllegalArgumentException e) {
       String why =
           e.getMessage() == null ? "it ends early" : e.getMessage().replaceAll("\\s+", " ");
@@ -173,6 +185,191 @@ public final class BundleArchive {
               + "); copy it again from the source");
     }
     return out;
+  }
+
+  /** Longest gzip FEXTRA, FNAME or FCOMMENT accepted; TrustBundle writes none of them. */
+  static final int HEADER_FIELD_LIMIT = 1024;
+
+  /** Room for the whole gzip header: the fixed part, the three fields and FHCRC. */
+  private static final int HEADER_LIMIT = 10 + 2 + 3 * HEADER_FIELD_LIMIT + 2 + 64;
+
+  /**
+   * Checks the gzip member header (RFC 1952 section 2.3) with a bound on every field, then resets
+   * the stream: the gzip reader collects FNAME and FCOMMENT without a limit, so a 300 MB name would
+   * exhaust the heap.
+   */
+  static void checkGzipHeader(BufferedInputStream in) throws IOException {
+    in.mark(HEADER_LIMIT);
+    byte[] fixed = in.readNBytes(10);
+    if (fixed.length < 10) {
+      throw new IOException(
+          fixed.length >= 2 && (fixed[0] & 0xFF) == 0x1F && (fixed[1] & 0xFF) == 0x8B
+              ? "it ends inside the gzip header"
+              : "no gzip header");
+    }
+    if ((fixed[0] & 0xFF) != 0x1F || (fixed[1] & 0xFF) != 0x8B) {
+      throw new IOException("no gzip header");
+    }
+    if (fixed[2] != 8) {
+      throw new IOException("gzip compression method " + (fixed[2] & 0xFF) + ", not deflate");
+    }
+    int flags = fixed[3] & 0xFF;
+    if ((flags & 0xE0) != 0) {
+      throw new IOException("reserved gzip header flags are set");
+    }
+    if ((flags & 0x04) != 0) { // FEXTRA: a two-byte length, then that many bytes
+      byte[] len = in.readNBytes(2);
+      if (len.length < 2) {
+        throw new IOException("it ends inside the gzip header");
+      }
+      int xlen = (len[0] & 0xFF) | (len[1] & 0xFF) << 8;
+      if (xlen > HEADER_FIELD_LIMIT) {
+        throw new IOException(
+            "the gzip header's FEXTRA is " + xlen + " bytes, over " + HEADER_FIELD_LIMIT);
+      }
+      if (in.readNBytes(xlen).length < xlen) {
+        throw new IOException("it ends inside the gzip header");
+      }
+    }
+    for (int[] field : new int[][] {{0x08, 0}, {0x10, 1}}) { // FNAME, FCOMMENT: zero-terminated
+      if ((flags & field[0]) != 0) {
+        int n = 0;
+        int c;
+        while ((c = in.read()) > 0) {
+          if (++n > HEADER_FIELD_LIMIT) {
+            throw new IOException(
+                "the gzip header's "
+                    + (field[1] == 0 ? "FNAME" : "FCOMMENT")
+                    + " is longer than "
+                    + HEADER_FIELD_LIMIT
+                    + " bytes");
+          }
+        }
+        if (c < 0) {
+          throw new IOException("it ends inside the gzip header");
+        }
+      }
+    }
+    in.reset();
+  }
+
+  /**
+   * Refuses an entry whose own header names another file than the one the reader reports: a PAX
+   * {@code path} or GNU long name can hide an unsafe ustar name from this reader, which a tool
+   * without PAX support would then extract. The header may hold the first 100 bytes of a longer
+   * name, as writers (this one included) put there.
+   */
+  static void checkHeaderName(String reported, byte[] header) {
+    if (header == null) {
+      throw new MalformedInputException(
+          "the archive entry " + printable(reported) + " has no header");
+    }
+    byte[] field = java.util.Arrays.copyOf(header, 100);
+    int end = 0;
+    while (end < 100 && field[end] != 0) {
+      end++;
+    }
+    String name = new String(field, 0, end, java.nio.charset.StandardCharsets.UTF_8);
+    boolean ustar =
+        java.util.Arrays.equals(
+            java.util.Arrays.copyOfRange(header, 257, 263),
+            "ustar\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    if (ustar && header[345] != 0) {
+      int pend = 345;
+      while (pend < 500 && header[pend] != 0) {
+        pend++;
+      }
+      name =
+          new String(header, 345, pend - 345, java.nio.charset.StandardCharsets.UTF_8) + "/" + name;
+    }
+    if (stripSlash(name).equals(stripSlash(reported))) {
+      return;
+    }
+    byte[] full = reported.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (end == 100
+        && (!ustar || header[345] == 0)
+        && full.length > 100
+        && java.util.Arrays.equals(field, java.util.Arrays.copyOf(full, 100))) {
+      // A truncation of the long name: safe only if it is itself a safe name.
+      String cut = stripSlash(name);
+      while (cut.startsWith("./")) {
+        cut = cut.substring(2);
+      }
+      if (!cut.isEmpty()) {
+        checkName(cut);
+      }
+      return;
+    }
+    throw new MalformedInputException(
+        "the archive entry "
+            + printable(reported)
+            + " has a header name "
+            + printable(name)
+            + " that disagrees with its PAX or long name; refused");
+  }
+
+  private static String stripSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  /**
+   * Keeps the last 512-byte record read from the tar stream: right after the tar reader returns an
+   * entry, that is the entry's own header (PAX and long-name records come before it).
+   */
+  private static final class HeaderTap extends java.io.FilterInputStream {
+    private final byte[] last = new byte[512];
+    private int held;
+
+    HeaderTap(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int c = in.read();
+      if (c >= 0) {
+        keep(new byte[] {(byte) c}, 0, 1);
+      }
+      return c;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        keep(b, off, n);
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      // Through read, so that what is skipped is seen too.
+      byte[] sink = new byte[8192];
+      long done = 0;
+      while (done < n) {
+        int r = read(sink, 0, (int) Math.min(sink.length, n - done));
+        if (r < 0) {
+          break;
+        }
+        done += r;
+      }
+      return done;
+    }
+
+    private void keep(byte[] b, int off, int n) {
+      if (n >= 512) {
+        System.arraycopy(b, off + n - 512, last, 0, 512);
+      } else {
+        System.arraycopy(last, n, last, 0, 512 - n);
+        System.arraycopy(b, off, last, 512 - n, n);
+      }
+      held = Math.min(512, held + n);
+    }
+
+    byte[] header() {
+      return held < 512 ? null : last.clone();
+    }
   }
 
   /** Refuses names that could escape the extraction folder. */

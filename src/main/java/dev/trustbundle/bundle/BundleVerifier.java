@@ -4,14 +4,11 @@ import dev.trustbundle.ctl.Certificates;
 import dev.trustbundle.ctl.Hex;
 import dev.trustbundle.error.MalformedInputException;
 import dev.trustbundle.error.VerificationException;
-import dev.trustbundle.verify.Issuers;
 import dev.trustbundle.verify.TrustAnchors;
 import dev.trustbundle.verify.VerifyOptions;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Date;
 import java.util.List;
 import java.util.SortedMap;
 
@@ -81,16 +78,8 @@ public final class BundleVerifier {
     ManifestSignature.verify(manifestBytes, p7s, signer);
     Manifest m = Json.read(manifestBytes);
     List<String> warnings = new ArrayList<>();
-    try {
-      signer.checkValidity(Date.from(Instant.parse(m.created())));
-    } catch (java.security.GeneralSecurityException | RuntimeException e) {
-      throw new VerificationException(
-          "the publisher certificate "
-              + signer.getSubjectX500Principal().getName()
-              + " was not valid when the bundle was created ("
-              + m.created()
-              + ")");
-    }
+    // Valid now as well as at the claimed creation: an expired key cannot back-date a bundle.
+    warnings.addAll(PublisherTrust.checkTimes(admitted(p7s), Instant.parse(m.created()), now));
 
     List<String> problems = BundleContents.problems(m, files);
     if (!problems.isEmpty()) {
@@ -137,28 +126,30 @@ public final class BundleVerifier {
         warnings);
   }
 
-  /** The signature's certificate, if it is a trusted publisher or issued by one. */
+  /**
+   * The signature's certificate, if it is a trusted publisher (pinned) or issued by a trusted CA
+   * for bundle signing; see {@link PublisherTrust}.
+   */
   private X509Certificate trustedSigner(byte[] p7s) {
+    return admitted(p7s).certificate();
+  }
+
+  private PublisherTrust.Signer admitted(byte[] p7s) {
     List<X509Certificate> carried = ManifestSignature.certificates(p7s);
-    for (X509Certificate c : carried) {
-      for (X509Certificate t : trusted) {
-        if (Arrays.equals(c.getPublicKey().getEncoded(), t.getPublicKey().getEncoded())) {
-          return t;
-        }
-      }
-      if (Issuers.find(c, trusted).isPresent()) {
-        return c;
-      }
-    }
-    throw new VerificationException(
-        "the bundle is signed by "
-            + (carried.isEmpty()
-                ? "an unknown key"
-                : carried.get(0).getSubjectX500Principal().getName()
-                    + " (SHA-256 "
-                    + Hex.sha256(der(carried.get(0)))
-                    + ")")
-            + ", which is not the trusted publisher; check --trust");
+    X509Certificate named =
+        ManifestSignature.signerCertificate(p7s, trusted)
+            .orElseThrow(
+                () ->
+                    new VerificationException(
+                        "the bundle is signed by "
+                            + (carried.isEmpty()
+                                ? "an unknown key"
+                                : carried.get(0).getSubjectX500Principal().getName()
+                                    + " (SHA-256 "
+                                    + Hex.sha256(der(carried.get(0)))
+                                    + ")")
+                            + ", which is not the trusted publisher; check --trust"));
+    return PublisherTrust.admit(named, carried, trusted);
   }
 
   private static byte[] der(X509Certificate c) {

@@ -24,9 +24,12 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -76,7 +79,9 @@ public final class Keys {
   }
 
   /**
-   * A new key and self-signed publisher certificate valid for {@code validity} from {@code now}.
+   * A new key and self-signed publisher certificate valid for {@code validity} from {@code now}:
+   * not a CA, keyUsage digitalSignature (critical) and the extendedKeyUsage {@link
+   * PublisherTrust#BUNDLE_SIGNING_EKU}, as {@link PublisherTrust} requires.
    */
   public static SigningKey generate(Algorithm alg, String subject, Instant now, Duration validity) {
     try {
@@ -112,6 +117,13 @@ public final class Keys {
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+      // Bundle signing only: the same certificate then also qualifies when a CA issues it instead.
+      b.addExtension(
+          Extension.extendedKeyUsage,
+          false,
+          new ExtendedKeyUsage(
+              KeyPurposeId.getInstance(
+                  new ASN1ObjectIdentifier(PublisherTrust.BUNDLE_SIGNING_EKU))));
       b.addExtension(
           Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
       String sigAlg = alg == Algorithm.EC_P256 ? "SHA256withECDSA" : "SHA256withRSA";

@@ -10,9 +10,11 @@ import java.util.List;
  *
  * @param formatVersion manifest format, currently 1
  * @param bundleId unique id of this build
- * @param sequence increases with every build of a publisher; importers refuse lower ones
+ * @param sequence increases with every build of a publisher; importers refuse lower ones; 1 to
+ *     {@code created} in epoch seconds plus {@link #MAX_SEQUENCE_AHEAD}
  * @param created when the bundle was built
- * @param expires after this the bundle is refused on import unless allowed explicitly
+ * @param expires after this the bundle is refused on import unless allowed explicitly; not before
+ *     {@code created} and at most {@link #MAX_VALIDITY} after it
  * @param tool the tool and version that built it
  * @param profile the profile's name and SHA-256
  * @param upstream where the lists came from
@@ -51,6 +53,16 @@ public record Manifest(
     List<String> warnings) {
   public static final int FORMAT_VERSION = 1;
 
+  /** The longest a bundle may be valid: {@code expires} at most this long after {@code created}. */
+  public static final java.time.Duration MAX_VALIDITY = java.time.Duration.ofDays(3650);
+
+  /**
+   * How far (in seconds, 366 days) the sequence may run ahead of {@code created} in epoch seconds.
+   * The builder takes the epoch seconds of the build time, or the previous sequence plus one, so a
+   * genuine sequence stays near its creation time; one near 2^63 would freeze every later bundle.
+   */
+  public static final long MAX_SEQUENCE_AHEAD = 366L * 24 * 3600;
+
   /** What a bundle id may be: it names a folder on the disconnected side. */
   private static final java.util.regex.Pattern SAFE_ID =
       java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -62,8 +74,31 @@ public record Manifest(
       throw new IllegalArgumentException(
           "bundleId " + quoted(bundleId) + " is not a safe name (letters, digits, '.', '_', '-')");
     }
-    instant(created, "created");
-    instant(expires, "expires");
+    java.time.Instant made = instant(created, "created");
+    java.time.Instant until = instant(expires, "expires");
+    if (until.isBefore(made)) {
+      throw new IllegalArgumentException("expires " + expires + " is before created " + created);
+    }
+    if (until.isAfter(made.plus(MAX_VALIDITY))) {
+      throw new IllegalArgumentException(
+          "expires "
+              + expires
+              + " is more than "
+              + MAX_VALIDITY.toDays()
+              + " days after created "
+              + created
+              + " (the longest validity a profile or --valid-days allows)");
+    }
+    if (sequence < 1 || sequence > made.getEpochSecond() + MAX_SEQUENCE_AHEAD) {
+      throw new IllegalArgumentException(
+          "sequence "
+              + sequence
+              + " is not between 1 and the creation time in epoch seconds plus "
+              + MAX_SEQUENCE_AHEAD
+              + " ("
+              + (made.getEpochSecond() + MAX_SEQUENCE_AHEAD)
+              + "); a sequence that far ahead would freeze every later bundle");
+    }
     lists = List.copyOf(required(lists, "lists"));
     files = List.copyOf(required(files, "files"));
     removedRoots = List.copyOf(required(removedRoots, "removedRoots"));
@@ -77,9 +112,9 @@ public record Manifest(
     return value;
   }
 
-  private static void instant(String value, String field) {
+  private static java.time.Instant instant(String value, String field) {
     try {
-      java.time.Instant.parse(required(value, field));
+      return java.time.Instant.parse(required(value, field));
     } catch (java.time.format.DateTimeParseException e) {
       throw new IllegalArgumentException(
           field

@@ -1,6 +1,7 @@
 package dev.trustbundle.cli;
 
 import dev.trustbundle.bundle.Keys;
+import dev.trustbundle.bundle.PublisherTrust;
 import dev.trustbundle.bundle.SigningKey;
 import dev.trustbundle.error.UsageException;
 import java.io.IOException;
@@ -112,7 +113,9 @@ final class KeygenCommand implements Callable<Integer> {
             + ", "
             + alg.flag()
             + ", valid until "
-            + key.certificate().getNotAfter().toInstant());
+            + key.certificate().getNotAfter().toInstant()
+            + ", extendedKeyUsage TrustBundle bundle signing "
+            + PublisherTrust.BUNDLE_SIGNING_EKU);
     w.flush();
     return ExitCodes.OK;
   }

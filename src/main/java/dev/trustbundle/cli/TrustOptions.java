@@ -11,7 +11,10 @@ final class TrustOptions {
       required = true,
       paramLabel = "FILE",
       description =
-          "The publisher certificate (publisher.crt), or a CA certificate that issued it.")
+          "The publisher certificate (publisher.crt), or a CA certificate that issued it for"
+              + " TrustBundle bundle signing (extendedKeyUsage "
+              + dev.trustbundle.bundle.PublisherTrust.BUNDLE_SIGNING_EKU
+              + "). Either must be valid now and when the bundle was created.")
   Path trust;
 
   @Option(names = "--at", paramLabel = "TIME", description = "Evaluate as of this time.")

@@ -317,8 +317,9 @@ public final class Endpoints {
   }
 
   /**
-   * CSV (RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line break): a
-   * header row, then one row per URL, grouped by host. URLs without a host have an empty host.
+   * CSV (RFC 4180: CRLF line ends, fields quoted when they hold a comma or quote): a header row,
+   * then one row per URL, grouped by host. URLs without a host have an empty host. Fields are
+   * neutralised for spreadsheets (see {@link #csvField}).
    */
   public static String csv(Result r) {
     StringBuilder sb = new StringBuilder();
@@ -350,8 +351,18 @@ public final class Endpoints {
     sb.append("\r\n");
   }
 
-  /** One RFC 4180 field: quoted, with quotes doubled, when it needs to be. */
-  static String csvField(String s) {
+  /**
+   * One RFC 4180 field, safe to open in a spreadsheet: control and bidi characters shown as {@code
+   * \\uXXXX} (as in the text output); a field that would start a formula ({@code = + - @}, or their
+   * full-width forms, after any spaces; tab and CR are escaped already) gets a leading {@code '};
+   * then quoted, with quotes doubled, when it needs to be.
+   */
+  static String csvField(String raw) {
+    String s = TextReport.safe(raw);
+    String lead = s.stripLeading();
+    if (!lead.isEmpty() && "=+-@\uFF1D\uFF0B\uFF0D\uFF20".indexOf(lead.charAt(0)) >= 0) {
+      s = "'" + s;
+    }
     if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\r') < 0 && s.indexOf('\n') < 0) {
       return s;
     }

@@ -322,12 +322,31 @@ public final class Fetcher implements AutoCloseable {
           || t instanceof java.net.SocketTimeoutException) {
         best = "timed out";
       } else if (t instanceof javax.net.ssl.SSLException) {
-        best = "TLS failed: " + t.getMessage();
-      } else if (best == null && t.getMessage() != null) {
-        best = t.getClass().getSimpleName() + ": " + t.getMessage();
+        best = "TLS failed: " + words(t).orElse("the handshake did not complete");
+      } else if (best == null) {
+        best = words(t).orElse(null);
       }
     }
-    return best != null ? best.replaceAll("\\s+", " ") : e.getClass().getSimpleName();
+    if (best != null) {
+      return best;
+    }
+    // No message anywhere: say what kind of failure it was, in words, not by its class name.
+    return e instanceof java.io.EOFException || e.getCause() instanceof java.io.EOFException
+        ? "the connection ended early"
+        : "the connection failed";
+  }
+
+  /** A message without the class names libraries put in it; empty when it is only a class name. */
+  private static Optional<String> words(Throwable t) {
+    if (t.getMessage() == null || t.getMessage().isBlank()) {
+      return Optional.empty();
+    }
+    String m = dev.trustbundle.error.Messages.plain(t.getMessage());
+    // "java.io.EOFException", as a wrapping exception's message names its cause.
+    if (m.matches("(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*")) {
+      return Optional.empty();
+    }
+    return Optional.of(m);
   }
 
   /** Exponential backoff with full jitter; a Retry-After in seconds wins when it is longer. */

@@ -308,6 +308,9 @@ final class Http1Transport implements Transport {
     private long deadline;
     private boolean inBody;
     private long bodyTimeoutNanos;
+    private long bodyStart;
+    private long bodyBase;
+    private long bodyBytes;
     long idleSince;
 
     private Connection(SocketChannel channel) throws IOException {
@@ -410,7 +413,11 @@ final class Http1Transport implements Transport {
       // The request timeout covers the wait for the headers, as the JDK client's does; the body
       // then gets a window of its own that every byte received extends (see fill).
       inBody = true;
-      deadline = Math.max(deadline, System.nanoTime() + bodyTimeoutNanos);
+      bodyStart = System.nanoTime();
+      bodyBytes = 0;
+      bodyBase =
+          deadline - (bodyStart + bodyTimeoutNanos) > 0 ? deadline : bodyStart + bodyTimeoutNanos;
+      deadline = bodyBase;
       boolean keepAlive = !http10 && !hasToken(headers.get("connection"), "close");
       long limit = status == 200 ? maxBytes : ERROR_BODY_LIMIT;
       String te = headers.get("transfer-encoding");
@@ -650,7 +657,8 @@ final class Http1Transport implements Transport {
       int n = in.read(buf, 0, buf.length);
       if (n > 0) {
         if (inBody) {
-          deadline += n * NANOS_PER_BODY_BYTE;
+          bodyBytes += n;
+          deadline = Transport.bodyDeadline(bodyStart, bodyBase, bodyTimeoutNanos, bodyBytes);
         }
         pos = 0;
         lim = n;

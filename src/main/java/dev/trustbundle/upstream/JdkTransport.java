@@ -110,12 +110,15 @@ final class JdkTransport implements Transport {
 
   /**
    * Reads up to {@code max} bytes. The JDK client's timeout ends when the headers arrive; the body
-   * gets the request timeout plus one second per 8 KiB received, as over plain http, and is cut off
-   * (closing the stream cancels the exchange) when a server drips it slower than that.
+   * gets the request timeout plus one second per 8 KiB received, at most {@link
+   * Transport#MAX_BODY_NANOS} in all, as over plain http ({@link Transport#bodyDeadline}), and is
+   * cut off (closing the stream cancels the exchange) when a server drips it slower than that.
    */
   private byte[] readBody(InputStream in, int max) throws IOException {
+    long start = System.nanoTime();
+    long window = requestTimeout.toNanos();
     java.util.concurrent.atomic.AtomicLong deadline =
-        new java.util.concurrent.atomic.AtomicLong(System.nanoTime() + requestTimeout.toNanos());
+        new java.util.concurrent.atomic.AtomicLong(start + window);
     java.util.concurrent.atomic.AtomicBoolean timedOut =
         new java.util.concurrent.atomic.AtomicBoolean();
     java.util.concurrent.ScheduledFuture<?> watch =
@@ -142,7 +145,7 @@ final class JdkTransport implements Transport {
           break;
         }
         out.write(buf, 0, n);
-        deadline.addAndGet(n * NANOS_PER_BODY_BYTE);
+        deadline.set(Transport.bodyDeadline(start, start + window, window, out.size()));
       }
     } catch (IOException e) {
       if (timedOut.get()) {

@@ -19,9 +19,31 @@ interface Transport extends AutoCloseable {
 
   /**
    * Once the headers are in, a body has the request timeout plus this long per byte received: it
-   * may take as long as it needs at 8 KiB/s or more, and a server that drips it is cut off.
+   * must arrive at 8 KiB/s on average (after the first request timeout's worth of time), and a
+   * server that drips it slower is cut off.
    */
   long NANOS_PER_BODY_BYTE = java.util.concurrent.TimeUnit.SECONDS.toNanos(1) / 8192;
+
+  /**
+   * And whatever its rate, a body is cut off this long after its headers (or after the request
+   * timeout, if that is longer): otherwise a server that drips just above 8 KiB/s would earn time
+   * faster than it spends it and hold the build for as long as the size limit lasts (hours for 64
+   * MiB). 15 minutes brings a 64 MiB CRL at 73 KiB/s or more.
+   */
+  long MAX_BODY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(15);
+
+  /**
+   * When a body whose headers arrived at {@code start} must be complete, after {@code bytes} of it:
+   * {@code base} (the later of the header deadline and {@code start} plus {@code window}, the
+   * request timeout) plus {@link #NANOS_PER_BODY_BYTE} per byte, and never later than {@code start}
+   * plus {@link #MAX_BODY_NANOS} (or {@code window}, if longer). Times are {@link System#nanoTime}.
+   */
+  static long bodyDeadline(long start, long base, long window, long bytes) {
+    long earned =
+        base + Math.min(bytes, Long.MAX_VALUE / NANOS_PER_BODY_BYTE) * NANOS_PER_BODY_BYTE;
+    long cap = start + Math.max(window, MAX_BODY_NANOS);
+    return earned - cap < 0 ? earned : cap;
+  }
 
   /**
    * Sends {@code GET uri} with {@code headers} (in their iteration order). The body of a 200 is

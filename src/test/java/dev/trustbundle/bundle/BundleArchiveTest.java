@@ -162,4 +162,137 @@ class BundleArchiveTest {
     assertThatThrownBy(() -> BundleBuilder.crlPath("http://h.test/b c.crl"))
         .isInstanceOf(VerificationException.class);
   }
+
+  /** One raw ustar header block for a regular file (or {@code type}) with this name field. */
+  static byte[] header(String name, char type, int size) {
+    byte[] h = new byte[512];
+    byte[] n = name.getBytes(StandardCharsets.UTF_8);
+    System.arraycopy(n, 0, h, 0, Math.min(100, n.length));
+    octal(h, 100, 8, 0644);
+    octal(h, 108, 8, 0);
+    octal(h, 116, 8, 0);
+    octal(h, 124, 12, size);
+    octal(h, 136, 12, 0);
+    h[156] = (byte) type;
+    System.arraycopy("ustar\0".getBytes(StandardCharsets.US_ASCII), 0, h, 257, 6);
+    h[263] = '0';
+    h[264] = '0';
+    java.util.Arrays.fill(h, 148, 156, (byte) ' ');
+    long sum = 0;
+    for (byte x : h) {
+      sum += x & 0xFF;
+    }
+    octal(h, 148, 7, sum);
+    return h;
+  }
+
+  private static void octal(byte[] h, int off, int width, long v) {
+    String s = String.format("%0" + (width - 1) + "o", v);
+    System.arraycopy(s.getBytes(StandardCharsets.US_ASCII), 0, h, off, width - 1);
+  }
+
+  /** A file entry whose PAX path is {@code pax} and whose ustar name field is {@code ustar}. */
+  static byte[] paxEntry(String pax, String ustar, byte[] body) {
+    String rec = " path=" + pax + "\n";
+    int len = rec.length() + 2;
+    len = rec.length() + String.valueOf(len).length();
+    byte[] paxBody = (len + rec).getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream t = new ByteArrayOutputStream();
+    t.writeBytes(header("PaxHeaders/x", 'x', paxBody.length));
+    t.writeBytes(java.util.Arrays.copyOf(paxBody, (paxBody.length + 511) / 512 * 512));
+    t.writeBytes(header(ustar, '0', body.length));
+    t.writeBytes(java.util.Arrays.copyOf(body, (body.length + 511) / 512 * 512));
+    return t.toByteArray();
+  }
+
+  static byte[] gzip(byte[] tar) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GzipCompressorOutputStream g = new GzipCompressorOutputStream(out)) {
+      g.write(tar);
+    }
+    return out.toByteArray();
+  }
+
+  static byte[] withEnd(byte[] entries) {
+    byte[] all = java.util.Arrays.copyOf(entries, entries.length + 1024);
+    return all;
+  }
+
+  @Test
+  void refusesAPaxPathThatHidesAnotherUstarName() throws Exception {
+    for (String ustar : new String[] {"../evil.crt", "/etc/cron.d/evil", "mirror/other.crt"}) {
+      byte[] t = gzip(withEnd(paxEntry("mirror/ok.crt", ustar, new byte[] {1})));
+      assertThatThrownBy(() -> read(t, BundleArchive.Limits.DEFAULT))
+          .as(ustar)
+          .isInstanceOf(MalformedInputException.class)
+          .hasMessageContaining("disagrees with its PAX or long name");
+    }
+    // The same PAX path over its own name, or over the first 100 bytes of a long name, agrees.
+    byte[] same = gzip(withEnd(paxEntry("mirror/ok.crt", "mirror/ok.crt", new byte[] {1})));
+    assertThat(read(same, BundleArchive.Limits.DEFAULT)).containsOnlyKeys("mirror/ok.crt");
+    String longName = "crl/example.org/" + "a".repeat(150) + ".crl";
+    byte[] cut = gzip(withEnd(paxEntry(longName, longName.substring(0, 100), new byte[] {1})));
+    assertThat(read(cut, BundleArchive.Limits.DEFAULT)).containsOnlyKeys(longName);
+  }
+
+  @Test
+  void longNamesThisWriterPutsInPaxHeadersReadBack() throws Exception {
+    SortedMap<String, byte[]> m = new TreeMap<>();
+    String longName = "crl/example.org/" + "b".repeat(200) + ".crl";
+    m.put(longName, new byte[] {3});
+    ByteArrayOutputStream a = new ByteArrayOutputStream();
+    BundleArchive.write(m, a);
+    assertThat(read(a.toByteArray(), BundleArchive.Limits.DEFAULT)).containsOnlyKeys(longName);
+  }
+
+  /** A gzip member header with flags {@code flg} and the fields after it, then the member. */
+  static byte[] withHeaderFields(byte[] member, int flg, byte[] fields) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(member, 0, 3);
+    out.write(flg);
+    out.write(member, 4, 6);
+    out.writeBytes(fields);
+    out.write(member, 10, member.length - 10);
+    return out.toByteArray();
+  }
+
+  @Test
+  void refusesGzipHeaderFieldsOverTheBoundAndAcceptsShortOnes() throws Exception {
+    byte[] good = tar("mirror/x.crt", TarArchiveEntry.LF_NORMAL, new byte[] {7});
+    assertThat(good[3]).isZero();
+    byte[] longName = new byte[BundleArchive.HEADER_FIELD_LIMIT + 1];
+    java.util.Arrays.fill(longName, (byte) 'n');
+    byte[] fname = java.util.Arrays.copyOf(longName, longName.length + 1);
+    for (int flg : new int[] {0x08, 0x10}) {
+      byte[] b = withHeaderFields(good, flg, fname);
+      assertThatThrownBy(() -> read(b, BundleArchive.Limits.DEFAULT))
+          .isInstanceOf(MalformedInputException.class)
+          .hasMessageContaining("longer than 1024 bytes");
+    }
+    byte[] extra = new byte[2 + 2000];
+    extra[0] = (byte) (2000 & 0xFF);
+    extra[1] = (byte) (2000 >> 8);
+    assertThatThrownBy(
+            () -> read(withHeaderFields(good, 0x04, extra), BundleArchive.Limits.DEFAULT))
+        .isInstanceOf(MalformedInputException.class)
+        .hasMessageContaining("FEXTRA is 2000 bytes");
+    // What gzip(1) writes: a short FNAME.
+    byte[] named = withHeaderFields(good, 0x08, "bundle.tar\0".getBytes(StandardCharsets.US_ASCII));
+    assertThat(read(named, BundleArchive.Limits.DEFAULT)).containsOnlyKeys("mirror/x.crt");
+    // A name that never ends is cut off at the bound, not read to the end of the stream.
+    byte[] endless = withHeaderFields(good, 0x08, new byte[64 << 10]);
+    java.util.Arrays.fill(endless, 10, 10 + (64 << 10), (byte) 'x');
+    assertThatThrownBy(() -> read(endless, BundleArchive.Limits.DEFAULT))
+        .hasMessageContaining("FNAME is longer than");
+  }
+
+  @Test
+  void refusesASecondGzipMemberOrJunkAfterTheFirst() throws Exception {
+    byte[] good = tar("mirror/x.crt", TarArchiveEntry.LF_NORMAL, new byte[] {7});
+    byte[] two = java.util.Arrays.copyOf(good, good.length * 2);
+    System.arraycopy(good, 0, two, good.length, good.length);
+    assertThatThrownBy(() -> read(two, BundleArchive.Limits.DEFAULT))
+        .isInstanceOf(MalformedInputException.class)
+        .hasMessageContaining("after its end");
+  }
 }

@@ -73,4 +73,41 @@ class JsonTest {
           .hasMessageNotContaining("\n");
     }
   }
+
+  @Test
+  void refusesAbsurdSequencesAndValidities() {
+    String[][] cases = {
+      {"\"sequence\" : 3", "\"sequence\" : 9223372036854775807", "sequence 9223372036854775807"},
+      {"\"sequence\" : 3", "\"sequence\" : 0", "sequence 0 is not between 1"},
+      {"\"sequence\" : 3", "\"sequence\" : -5", "sequence -5"},
+      // 2025-06-30 in epoch seconds plus 366 days and one second.
+      {"\"sequence\" : 3", "\"sequence\" : 1782864001", "would freeze"},
+      {
+        "\"expires\" : \"2025-07-30T00:00:00Z\"",
+        "\"expires\" : \"2225-07-30T00:00:00Z\"",
+        "more than 3650 days after created"
+      },
+      {
+        "\"expires\" : \"2025-07-30T00:00:00Z\"",
+        "\"expires\" : \"2025-06-29T00:00:00Z\"",
+        "is before created"
+      },
+    };
+    String good = text();
+    for (String[] c : cases) {
+      assertThat(good).contains(c[0]);
+      byte[] bad = good.replace(c[0], c[1]).getBytes(StandardCharsets.UTF_8);
+      assertThatThrownBy(() -> Json.read(bad))
+          .as(c[1])
+          .isInstanceOf(MalformedInputException.class)
+          .hasMessageStartingWith("manifest.json is not a valid manifest: ")
+          .hasMessageContaining(c[2])
+          .hasMessageNotContaining("\n");
+    }
+    // The edges are accepted: created plus 366 days as sequence, created plus 3650 days.
+    String edge =
+        good.replace("\"sequence\" : 3", "\"sequence\" : 1782864000")
+            .replace("2025-07-30T00:00:00Z", "2035-06-28T00:00:00Z");
+    assertThat(Json.read(edge.getBytes(StandardCharsets.UTF_8)).sequence()).isEqualTo(1782864000L);
+  }
 }

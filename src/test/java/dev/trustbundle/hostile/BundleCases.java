@@ -544,7 +544,11 @@ final class BundleCases {
             manifest,
             pub,
             files,
-            o -> o.put("created", "2030-01-01T00:00:00Z"),
+            // With an expiry and sequence that fit it: only the creation time is wrong.
+            o ->
+                o.put("created", "2030-01-01T00:00:00Z")
+                    .put("expires", "2030-01-31T00:00:00Z")
+                    .put("sequence", 1893456000L),
             INVALID,
             "in the future"));
     out.add(
@@ -553,7 +557,7 @@ final class BundleCases {
             manifest,
             pub,
             files,
-            o -> o.put("created", "2020-01-01T00:00:00Z"),
+            o -> o.put("created", "2020-01-01T00:00:00Z").put("sequence", 1577836800L),
             INVALID,
             "was not valid when the bundle was created"));
     out.add(

@@ -31,7 +31,8 @@ public final class HostileCorpus {
     HTTP,
     RESIGNED,
     STATE,
-    UPSTREAM;
+    UPSTREAM,
+    PUBLISHER;
 
     String id() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -126,6 +127,7 @@ public final class HostileCorpus {
       out.addAll(ProfileCases.generate());
       out.addAll(HttpCases.generate(m));
       out.addAll(StateCases.generate(m));
+      out.addAll(PublisherCases.generate(m));
       out.addAll(RealCases.generate());
       out.addAll(ResignedCases.generate(m));
       out.addAll(UpstreamCases.generate(m));

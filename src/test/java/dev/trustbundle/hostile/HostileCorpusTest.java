@@ -175,6 +175,7 @@ class HostileCorpusTest {
                 .map(Case::toString)
                 .filter(n -> !n.startsWith("archive/") && !n.startsWith("manifest/"))
                 .filter(n -> !n.startsWith("resigned/"))
+                .filter(n -> !n.startsWith("publisher/"))
                 .toList());
   }
 

@@ -126,7 +126,35 @@ class EndpointsTest {
     assertThat(csv).contains(",\"CA \"\"A\"\", Inc; CA B\"\r\n");
     assertThat(lines[lines.length - 1]).startsWith(",ldap,389,crl,\"ldap:///CN=Root,CN=CDP,");
     assertThat(Endpoints.csvField("plain")).isEqualTo("plain");
-    assertThat(Endpoints.csvField("a\nb")).isEqualTo("\"a\nb\"");
+    assertThat(Endpoints.csvField("a,b")).isEqualTo("\"a,b\"");
+  }
+
+  @Test
+  void csvCellsCannotStartFormulasNorHideBehindControlOrBidiCharacters() {
+    assertThat(Endpoints.csvField("=HYPERLINK(\"http://evil\")"))
+        .isEqualTo("\"'=HYPERLINK(\"\"http://evil\"\")\"");
+    assertThat(Endpoints.csvField("+1")).isEqualTo("'+1");
+    assertThat(Endpoints.csvField("-2+3")).isEqualTo("'-2+3");
+    assertThat(Endpoints.csvField("@SUM(A1)")).isEqualTo("'@SUM(A1)");
+    assertThat(Endpoints.csvField("  =1")).isEqualTo("'  =1");
+    assertThat(Endpoints.csvField("\uFF1D1+1")).isEqualTo("'\uFF1D1+1");
+    assertThat(Endpoints.csvField("\t=1")).isEqualTo("\\u0009=1");
+    assertThat(Endpoints.csvField("\r=1")).isEqualTo("\\u000D=1");
+    assertThat(Endpoints.csvField("a\nb")).isEqualTo("a\\u000Ab");
+    assertThat(Endpoints.csvField("CN=gpj.\u202Eexe")).isEqualTo("CN=gpj.\\u202Eexe");
+    assertThat(Endpoints.csvField("CN=Root, O=Tests")).isEqualTo("\"CN=Root, O=Tests\"");
+  }
+
+  @Test
+  void aHostileCertificateNameInTheExamplesColumnIsNeutralised() {
+    TestPki.Issued evil =
+        TestCerts.cert("CN=@cmd|' /C calc'!A0\u202E")
+            .issuer(root)
+            .cdp("http://crl.example.com/evil.crl")
+            .build();
+    String csv = Endpoints.csv(Endpoints.collect(List.of(subject(evil)), List.of()));
+    String row = csv.split("\r\n")[1];
+    assertThat(row).endsWith(",'@cmd|' /C calc'!A0\\u202E").doesNotContain("\u202E");
   }
 
   @Test

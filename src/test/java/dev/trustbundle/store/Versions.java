@@ -53,7 +53,7 @@ final class Versions {
             id,
             sequence,
             "2025-06-02T00:00:00Z",
-            "2035-06-02T00:00:00Z",
+            "2035-05-01T00:00:00Z",
             "trustbundle-test",
             new Manifest.ProfileRef("test", "00"),
             "file:///upstream/",

@@ -178,6 +178,45 @@ class FetcherTest {
   }
 
   @Test
+  void describesAMalformedAnswerWithoutJavaClassNames() throws Exception {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+      Thread t =
+          new Thread(
+              () -> {
+                try (java.net.Socket c = s.accept()) {
+                  c.getInputStream().read(new byte[4096]);
+                  c.getOutputStream()
+                      .write(
+                          "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"
+                              .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                  c.getOutputStream().flush();
+                  c.getInputStream().read(new byte[16]);
+                } catch (java.io.IOException e) {
+                  // the client went away
+                }
+              });
+      t.setDaemon(true);
+      t.start();
+      FetchOptions once = FetchOptions.DEFAULT.withMaxAttempts(1);
+      try (Fetcher f = new Fetcher(once, Optional.empty(), Clock.systemUTC())) {
+        assertThatThrownBy(
+                () -> f.fetch("http://127.0.0.1:" + s.getLocalPort() + "/authrootstl.cab", 100))
+            .isInstanceOf(NetworkException.class)
+            .hasMessageContaining("malformed chunk size")
+            .hasMessageNotContaining("Exception");
+      }
+    }
+    assertThat(Fetcher.describe(new java.io.IOException(new java.io.EOFException())))
+        .isEqualTo("the connection ended early");
+    assertThat(
+            Fetcher.describe(
+                new java.io.IOException(
+                    "java.io.IOException: sun.security.x.SomeException: bad thing happened")))
+        .isEqualTo("bad thing happened");
+  }
+
+  @Test
   void treatsARedirectToAnotherSchemeAsAnAnswer() {
     redirect("/ftp", 302, "ftp://example.invalid/x");
     try (Fetcher f = new Fetcher(FetchOptions.DEFAULT, Optional.empty(), Clock.systemUTC())) {
