@@ -667,6 +667,16 @@ public final class BundleBuilder {
     if (req.previous().isPresent()) {
       sequence = Math.max(sequence, req.previous().get().manifest().sequence() + 1);
     }
+    if (sequence > now.getEpochSecond() + Manifest.MAX_SEQUENCE_AHEAD) {
+      // Every reader refuses a sequence that far ahead of its bundle's time (it would freeze
+      // later bundles): say so here, before anything is signed.
+      throw new UsageException(
+          "the previous bundle's sequence "
+              + req.previous().map(p -> p.manifest().sequence()).orElse(sequence)
+              + " is more than 366 days ahead of this build's time "
+              + now
+              + "; check --at and the clock, or build without --previous");
+    }
     idInput.append(sequence).append(' ').append(expires).append(' ').append(req.profile().sha256());
     String id =
         "tb-"
@@ -815,6 +825,19 @@ public final class BundleBuilder {
   }
 
   private static void checkPublisherValidity(SigningKey key, Instant now) {
+    // A key that verify and import would refuse (no digitalSignature, an EKU without bundle
+    // signing, a CA-issued certificate without it) must not sign bundles nobody can import.
+    List<X509Certificate> chain = key.chain();
+    try {
+      PublisherTrust.admit(key.certificate(), chain, List.of(chain.get(chain.size() - 1)));
+    } catch (VerificationException e) {
+      throw new UsageException(
+          "the signing key cannot sign bundles that import: "
+              + e.getMessage()
+              + "; create a key with trustbundle keygen, or have the CA issue one with"
+              + " digitalSignature and the bundle-signing EKU "
+              + PublisherTrust.BUNDLE_SIGNING_EKU);
+    }
     Instant certEnd = key.certificate().getNotAfter().toInstant();
     Instant certStart = key.certificate().getNotBefore().toInstant();
     if (certStart.isAfter(now)) {

@@ -81,26 +81,42 @@ class BundleCheckTest {
             "CN=Check Test Publisher",
             Instant.parse("2025-01-01T00:00:00Z"),
             Duration.ofDays(3650));
+    upstream = up;
+    BundleBuilder.Result r = build(key);
+    bundle = new TreeMap<>(r.entries());
+    manifest = r.manifest();
+  }
+
+  static Path upstream;
+
+  static BundleBuilder.Result build(SigningKey key) {
     try (Fetcher f =
         new Fetcher(FetchOptions.DEFAULT, Optional.empty(), Clock.fixed(BUILT, ZoneOffset.UTC))) {
-      BundleBuilder.Result r =
-          new BundleBuilder(f, Optional.empty(), BundleBuilder.Progress.none())
-              .build(
-                  new BundleBuilder.Request(
-                      up.toUri().toString(),
-                      ProfileParser.parse(
-                          "check.yaml", "name: check\n".getBytes(StandardCharsets.UTF_8)),
-                      BundleBuilder.RootsMode.ALL,
-                      null,
-                      BUILT,
-                      Optional.empty(),
-                      "test",
-                      anchors,
-                      VerifyOptions.DEFAULT),
-                  key);
-      bundle = new TreeMap<>(r.entries());
-      manifest = r.manifest();
+      return new BundleBuilder(f, Optional.empty(), BundleBuilder.Progress.none())
+          .build(
+              new BundleBuilder.Request(
+                  upstream.toUri().toString(),
+                  ProfileParser.parse(
+                      "check.yaml", "name: check\n".getBytes(StandardCharsets.UTF_8)),
+                  BundleBuilder.RootsMode.ALL,
+                  null,
+                  BUILT,
+                  Optional.empty(),
+                  "test",
+                  anchors,
+                  VerifyOptions.DEFAULT),
+              key);
     }
+  }
+
+  @Test
+  void refusesToSignWithAKeyThatImportWouldRefuse() {
+    // A CA certificate: keyCertSign and cRLSign, no digitalSignature.
+    TestPki.Issued ca = TestPki.selfSigned("CN=CA used as publisher");
+    SigningKey key = new SigningKey(ca.key(), List.of(ca.cert()));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> build(key))
+        .isInstanceOf(dev.trustbundle.error.UsageException.class)
+        .hasMessageContaining("cannot sign bundles that import");
   }
 
   static BundleCheck.Report check(SortedMap<String, byte[]> files, Manifest m) {
