@@ -1,17 +1,22 @@
 package dev.trustbundle.serve;
 
+import dev.trustbundle.bundle.Budget;
+import dev.trustbundle.bundle.FileRole;
 import dev.trustbundle.error.UsageException;
 import dev.trustbundle.store.StateStore;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -37,6 +42,11 @@ public final class MirrorServer implements AutoCloseable {
    * @param maxAge Cache-Control max-age in seconds
    * @param accessLog NCSA access log file, "-" for stdout
    * @param maxThreads worker threads
+   * @param maxConnections connections held open at most, in all
+   * @param maxConnectionsPerClient connections held open at most by one client address
+   * @param scrubInterval how often the served version is re-hashed; zero: never
+   * @param fatal told once when serve can no longer work (a dead critical thread, an Error): the
+   *     caller is to end the process so that its supervisor restarts it
    */
   public record Options(
       Optional<InetSocketAddress> http,
@@ -46,13 +56,84 @@ public final class MirrorServer implements AutoCloseable {
       List<String> prefixes,
       long maxAge,
       Optional<String> accessLog,
-      int maxThreads) {}
+      int maxThreads,
+      int maxConnections,
+      int maxConnectionsPerClient,
+      Duration scrubInterval,
+      Consumer<String> fatal) {
+    public Options {
+      if (maxConnections < 1 || maxConnectionsPerClient < 1) {
+        throw new IllegalArgumentException("connection caps must be positive");
+      }
+      if (maxConnectionsPerClient > maxConnections) {
+        throw new IllegalArgumentException("the cap per client must not exceed the total");
+      }
+      if (scrubInterval == null || scrubInterval.isNegative()) {
+        throw new IllegalArgumentException("the scrub interval must be zero or positive");
+      }
+      if (fatal == null) {
+        throw new IllegalArgumentException("fatal must be given");
+      }
+    }
 
-  private final StateStore store;
+    /** The defaults for the caps and the scrub; a fatal condition is only printed. */
+    public Options(
+        Optional<InetSocketAddress> http,
+        Optional<InetSocketAddress> https,
+        Optional<Path> keystore,
+        Optional<char[]> keystorePass,
+        List<String> prefixes,
+        long maxAge,
+        Optional<String> accessLog,
+        int maxThreads) {
+      this(
+          http,
+          https,
+          keystore,
+          keystorePass,
+          prefixes,
+          maxAge,
+          accessLog,
+          maxThreads,
+          DEFAULT_MAX_CONNECTIONS,
+          DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
+          DEFAULT_SCRUB_INTERVAL,
+          why -> System.err.println("trustbundle serve: fatal: " + why));
+    }
+  }
+
+  /** Connections held open at most, in all, unless {@code --max-connections} says otherwise. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 2048;
+
+  /** Connections one client address may hold open at most, by default. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 256;
+
+  /** How often the served version is re-hashed, by default. */
+  public static final Duration DEFAULT_SCRUB_INTERVAL = Duration.ofHours(1);
+
+  /**
+   * The heap one open connection may take at worst: Jetty's objects for it and a request header
+   * that has not ended, accumulated up to the 8 KiB limit (measured with scripts/bench/exhaust).
+   */
+  public static final long HEAP_PER_CONNECTION = 24L << 10;
+
+  /**
+   * The heap serve needs besides its connections: its own classes and objects, and the largest file
+   * of the budget copied onto the heap while the rule check reads it.
+   */
+  public static final long BASE_HEAP = (32L << 20) + largestFile();
+
+  /** A dead critical part is one that has not run for this long. */
+  static final long STALL_MILLIS = 30_000;
+
   private final Server server;
-  private final AtomicReference<Snapshot> current = new AtomicReference<>();
+  private final QueuedThreadPool pool;
+  private final Versions versions;
   private final ScheduledExecutorService watcher;
   private final List<ServerConnector> connectors = new ArrayList<>();
+  private final ConnectionCaps caps;
+  private final Watchdog watchdog;
+  private final Duration scrubInterval;
 
   /** How long a new connection may take to send its first request's headers. */
   static final long HEADER_TIMEOUT_MILLIS = 10_000;
@@ -60,17 +141,32 @@ public final class MirrorServer implements AutoCloseable {
   private final SlowClientGuard slowClients = new SlowClientGuard(HEADER_TIMEOUT_MILLIS);
 
   public MirrorServer(StateStore store, Options o, Clock clock) {
-    this.store = store;
-    QueuedThreadPool pool =
-        new QueuedThreadPool(o.maxThreads(), Math.min(8, o.maxThreads()), 60_000);
+    this(store, o, clock, VersionLoader::load);
+  }
+
+  /** With another way to load a version (tests: a loader that fails as a real one can). */
+  MirrorServer(StateStore store, Options o, Clock clock, Versions.Loader loader) {
+    this.scrubInterval = o.scrubInterval();
+    this.caps = new ConnectionCaps(o.maxConnections(), o.maxConnectionsPerClient());
+    this.watchdog = new Watchdog(STALL_MILLIS, System::currentTimeMillis, o.fatal());
+    this.versions =
+        new Versions(
+            store, clock, line -> System.err.println("trustbundle serve: " + line), loader);
+    pool = new QueuedThreadPool(o.maxThreads(), Math.min(8, o.maxThreads()), 60_000);
     pool.setName("trustbundle-serve");
-    server = new Server(pool);
+    // Pooled buffers are direct (off the heap) and what the pool keeps is bounded; a buffer
+    // taken beyond that is released to the GC when returned.
+    ArrayByteBufferPool buffers =
+        new ArrayByteBufferPool(0, 1024, 64 * 1024, -1, 4L << 20, 32L << 20);
+    server = new Server(pool, null, buffers);
     HttpConfiguration cfg = new HttpConfiguration();
     cfg.setSendServerVersion(false);
     cfg.setSendXPoweredBy(false);
     cfg.setRequestHeaderSize(8 * 1024);
     cfg.setResponseHeaderSize(8 * 1024);
     cfg.setOutputBufferSize(32 * 1024);
+    cfg.setUseInputDirectByteBuffers(true);
+    cfg.setUseOutputDirectByteBuffers(true);
     // Clients may build RootDirUrl + "/" + name (reference 2.4): tolerate an empty segment, and
     // nothing else the default compliance rejects (encoded dots, slashes, NUL).
     cfg.setUriCompliance(
@@ -79,7 +175,8 @@ public final class MirrorServer implements AutoCloseable {
     o.http()
         .ifPresent(
             a -> {
-              ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(cfg));
+              ServerConnector c =
+                  new ServerConnector(server, 0, -1, new HttpConnectionFactory(cfg));
               configure(c, a);
             });
     if (o.https().isPresent()) {
@@ -92,7 +189,11 @@ public final class MirrorServer implements AutoCloseable {
       https.addCustomizer(new SecureRequestCustomizer(false));
       ServerConnector c =
           new ServerConnector(
-              server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+              server,
+              0,
+              -1,
+              new SslConnectionFactory(ssl, "http/1.1"),
+              new HttpConnectionFactory(https));
       configure(c, o.https().get());
     }
     List<String> prefixes = new ArrayList<>(List.of("/", MirrorHandler.WINDOWS_UPDATE_PATH));
@@ -100,14 +201,14 @@ public final class MirrorServer implements AutoCloseable {
       String n = ("/" + p + "/").replaceAll("/{2,}", "/").toLowerCase(java.util.Locale.ROOT);
       prefixes.add(n);
     }
-    Metrics metrics = new Metrics(clock, slowClients::dropped);
+    Metrics metrics = new Metrics(clock, slowClients::dropped, caps, versions);
     MirrorHandler handler =
         new MirrorHandler(
-            current::get,
+            versions::current,
             List.copyOf(prefixes),
             o.maxAge(),
             metrics,
-            new StatusPages(store, clock));
+            new StatusPages(store, clock, versions));
     // Requests Jetty refuses itself (ambiguous or malformed URIs: traversal attempts) get the
     // same plain-text answer as ours and are counted in /metrics.
     server.setErrorHandler(
@@ -164,13 +265,19 @@ public final class MirrorServer implements AutoCloseable {
     c.setIdleTimeout(30_000);
     c.setAcceptQueueSize(1024);
     c.addBean(slowClients);
+    // No acceptor threads: the selectors accept, so the watchdog's selector beat covers accepting.
+    c.getSelectorManager().addEventListener(caps);
     server.addConnector(c);
     connectors.add(c);
   }
 
-  /** Loads the active version and starts listening; then follows new imports every second. */
+  /**
+   * Loads the active version and starts listening; then follows new imports every second. A version
+   * that fails verification at start is not served: serve starts anyway, /healthz answers 503 with
+   * the reason, and the next good import is picked up without a restart.
+   */
   public void start() {
-    reload();
+    versions.reload();
     try {
       server.start();
     } catch (Exception e) {
@@ -184,35 +291,94 @@ public final class MirrorServer implements AutoCloseable {
       throw new UsageException(
           "cannot listen: " + why + " (is the port in use, or below 1024 without privileges?)");
     }
-    watcher.scheduleWithFixedDelay(this::reloadQuietly, 1, 1, TimeUnit.SECONDS);
-    watcher.scheduleWithFixedDelay(
-        () -> slowClients.sweep(System.currentTimeMillis()), 1, 1, TimeUnit.SECONDS);
+    watchdog.watchSelfBeating("the import watcher");
+    watchdog.watch(
+        "Jetty's scheduler",
+        beat -> server.getScheduler().schedule(beat, 0, TimeUnit.MILLISECONDS));
+    watchdog.watch("the worker pool", Watchdog.executor(pool));
+    for (ServerConnector c : connectors) {
+      int i = 0;
+      for (ManagedSelector ms : c.getSelectorManager().getBeans(ManagedSelector.class)) {
+        watchdog.watch(
+            "selector " + i++ + " of port " + c.getLocalPort(),
+            beat -> ms.submit(sel -> beat.run()));
+      }
+    }
+    watcher.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+    if (!scrubInterval.isZero()) {
+      long every = Math.max(1, scrubInterval.toSeconds());
+      watcher.scheduleWithFixedDelay(versions::scrub, every, every, TimeUnit.SECONDS);
+    }
+    watchdog.start();
   }
 
-  /** Swaps in the active version if it changed. */
-  public synchronized boolean reload() {
-    Optional<StateStore.Active> active = store.active();
-    if (active.isEmpty()) {
-      return false;
-    }
-    Snapshot now = current.get();
-    if (now != null && now.id().equals(active.get().id())) {
-      return false;
-    }
+  /** Every second: pick up imports, drop slow clients, tell the watchdog the watcher lives. */
+  private void tick() {
+    // Nothing may end this task: a scheduled task that throws is never run again.
     try {
-      current.set(Snapshot.load(active.get()));
-      return true;
-    } catch (java.io.IOException e) {
-      throw new UsageException("the active version cannot be read: " + e.getMessage());
+      watchdog.beat("the import watcher");
+      versions.reload();
+      slowClients.sweep(System.currentTimeMillis());
+    } catch (Throwable t) {
+      if (t instanceof VirtualMachineError) {
+        watchdog.fire("the import watcher failed: " + t);
+      }
     }
   }
 
-  private void reloadQuietly() {
-    try {
-      reload();
-    } catch (RuntimeException e) {
-      // Keep serving the current version; the next tick retries.
+  /** Swaps in the active version if it changed and verifies; otherwise keeps the one served. */
+  public boolean reload() {
+    return versions.reload();
+  }
+
+  /** Re-hashes the served version now (as the periodic scrub does). */
+  public void scrub() {
+    versions.scrub();
+  }
+
+  /** The connection caps, for tests. */
+  ConnectionCaps caps() {
+    return caps;
+  }
+
+  /** The watchdog, for tests. */
+  Watchdog watchdog() {
+    return watchdog;
+  }
+
+  /** The served version and failures, for tests. */
+  Versions versions() {
+    return versions;
+  }
+
+  /**
+   * Makes any Error that ends a thread (an OutOfMemoryError in a Jetty thread, for one) fatal: the
+   * process is then to exit rather than live on with a part missing. For {@code serve} only: it
+   * replaces the process-wide default handler.
+   */
+  public static void exitOnThreadDeath(Consumer<String> fatal) {
+    Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+    Thread.setDefaultUncaughtExceptionHandler(
+        (t, e) -> {
+          if (e instanceof Error) {
+            fatal.accept("thread " + t.getName() + " died: " + e);
+          } else if (previous != null) {
+            previous.uncaughtException(t, e);
+          }
+        });
+  }
+
+  /** The heap serve needs with these connection caps. */
+  public static long heapNeeded(int maxConnections) {
+    return BASE_HEAP + maxConnections * HEAP_PER_CONNECTION;
+  }
+
+  private static long largestFile() {
+    long max = 0;
+    for (FileRole r : FileRole.values()) {
+      max = Math.max(max, Budget.forRole(r));
     }
+    return max;
   }
 
   /** The slow-client guard, for tests. */
@@ -222,7 +388,12 @@ public final class MirrorServer implements AutoCloseable {
 
   /** The active bundle id being served. */
   public Optional<String> servedId() {
-    return Optional.ofNullable(current.get()).map(Snapshot::id);
+    return Optional.ofNullable(versions.current()).map(Snapshot::id);
+  }
+
+  /** Why the version active.json names is not served, if it is not. */
+  public Optional<String> activeProblem() {
+    return versions.activeFailure().map(f -> f.bundleId() + ": " + f.reason());
   }
 
   /** The URLs listened on, e.g. {@code http://127.0.0.1:8080/}. */
@@ -243,10 +414,12 @@ public final class MirrorServer implements AutoCloseable {
   /** Waits until the server stops (SIGTERM stops it gracefully). */
   public void join() throws InterruptedException {
     server.join();
+    watchdog.stop();
   }
 
   @Override
   public void close() {
+    watchdog.stop();
     watcher.shutdownNow();
     try {
       server.stop();
