@@ -176,7 +176,7 @@ public final class MirrorServer implements AutoCloseable {
         .ifPresent(
             a -> {
               ServerConnector c =
-                  new ServerConnector(server, 0, -1, new HttpConnectionFactory(cfg));
+                  new ServerConnector(server, 1, -1, new HttpConnectionFactory(cfg));
               configure(c, a);
             });
     if (o.https().isPresent()) {
@@ -190,7 +190,7 @@ public final class MirrorServer implements AutoCloseable {
       ServerConnector c =
           new ServerConnector(
               server,
-              0,
+              1,
               -1,
               new SslConnectionFactory(ssl, "http/1.1"),
               new HttpConnectionFactory(https));
@@ -265,7 +265,6 @@ public final class MirrorServer implements AutoCloseable {
     c.setIdleTimeout(30_000);
     c.setAcceptQueueSize(1024);
     c.addBean(slowClients);
-    // No acceptor threads: the selectors accept, so the watchdog's selector beat covers accepting.
     c.getSelectorManager().addEventListener(caps);
     server.addConnector(c);
     connectors.add(c);
@@ -304,12 +303,43 @@ public final class MirrorServer implements AutoCloseable {
             beat -> ms.submit(sel -> beat.run()));
       }
     }
+    watchdog.watch("the acceptors", beat -> acceptorsAlive(beat));
     watcher.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
     if (!scrubInterval.isZero()) {
       long every = Math.max(1, scrubInterval.toSeconds());
       watcher.scheduleWithFixedDelay(versions::scrub, every, every, TimeUnit.SECONDS);
     }
     watchdog.start();
+  }
+
+  /**
+   * Beats when every connector's acceptor is running. Jetty runs an acceptor as a pool job that
+   * renames its thread while it accepts; an Error that ends the job leaves the port unanswered.
+   */
+  private void acceptorsAlive(Runnable beat) {
+    if (acceptorsRunning()) {
+      beat.run();
+    }
+  }
+
+  /** Whether each connector has a thread accepting for it now. */
+  boolean acceptorsRunning() {
+    Thread[] all = new Thread[Thread.activeCount() + 16];
+    int n = Thread.enumerate(all);
+    for (ServerConnector c : connectors) {
+      // Jetty names the thread "<pool>-acceptor-<id>@<hash>-<connector>"; the connector's own
+      // toString() carries its identity hash.
+      String tag = "@" + Integer.toHexString(System.identityHashCode(c));
+      boolean found = false;
+      for (int i = 0; i < n && !found; i++) {
+        String name = all[i].getName();
+        found = name.contains("-acceptor-") && name.contains(tag);
+      }
+      if (!found) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Every second: pick up imports, drop slow clients, tell the watchdog the watcher lives. */
