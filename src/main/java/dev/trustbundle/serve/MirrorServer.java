@@ -103,7 +103,7 @@ public final class MirrorServer implements AutoCloseable {
   }
 
   /** Connections held open at most, in all, unless {@code --max-connections} says otherwise. */
-  public static final int DEFAULT_MAX_CONNECTIONS = 2048;
+  public static final int DEFAULT_MAX_CONNECTIONS = 4096;
 
   /** Connections one client address may hold open at most, by default. */
   public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 256;
@@ -113,15 +113,26 @@ public final class MirrorServer implements AutoCloseable {
 
   /**
    * The heap one open connection may take at worst: Jetty's objects for it and a request header
-   * that has not ended, accumulated up to the 8 KiB limit (measured with scripts/bench/exhaust).
+   * that has not ended, accumulated up to the 8 KiB limit. scripts/bench/exhaust measured about 12
+   * KiB for a connection holding a 7 KB header line and 4 KiB for an idle keep-alive one.
    */
-  public static final long HEAP_PER_CONNECTION = 24L << 10;
+  public static final long HEAP_PER_CONNECTION = 16L << 10;
 
   /**
    * The heap serve needs besides its connections: its own classes and objects, and the largest file
    * of the budget copied onto the heap while the rule check reads it.
    */
-  public static final long BASE_HEAP = (32L << 20) + largestFile();
+  public static final long BASE_HEAP = (24L << 20) + largestFile();
+
+  /** Above this share of --max-connections, idle and header timeouts shorten to free slots. */
+  static final double PRESSURE = 0.5;
+
+  /** The idle timeout of a connection, and what it shortens to under pressure. */
+  static final long IDLE_MILLIS = 30_000;
+
+  static final long PRESSED_MILLIS = 2_000;
+
+  private volatile boolean pressed;
 
   /** A dead critical part is one that has not run for this long. */
   static final long STALL_MILLIS = 30_000;
@@ -262,7 +273,7 @@ public final class MirrorServer implements AutoCloseable {
   private void configure(ServerConnector c, InetSocketAddress a) {
     c.setHost(a.getHostString());
     c.setPort(a.getPort());
-    c.setIdleTimeout(30_000);
+    c.setIdleTimeout(IDLE_MILLIS);
     c.setAcceptQueueSize(1024);
     c.addBean(slowClients);
     c.getSelectorManager().addEventListener(caps);
@@ -348,12 +359,39 @@ public final class MirrorServer implements AutoCloseable {
     try {
       watchdog.beat("the import watcher");
       versions.reload();
-      slowClients.sweep(System.currentTimeMillis());
+      relievePressure();
+      slowClients.sweep(
+          System.currentTimeMillis(), pressed ? PRESSED_MILLIS : HEADER_TIMEOUT_MILLIS);
     } catch (Throwable t) {
       if (t instanceof VirtualMachineError) {
         watchdog.fire("the import watcher failed: " + t);
       }
     }
+  }
+
+  /**
+   * When more than half the connection slots are taken, idle connections and unfinished headers get
+   * 2 s instead of 30 s and 10 s, so that slots held by clients doing nothing come free for those
+   * that ask; back to normal below half.
+   */
+  private void relievePressure() {
+    boolean now = caps.open() > caps.maxTotal() * PRESSURE;
+    if (now == pressed) {
+      return;
+    }
+    pressed = now;
+    long idle = now ? PRESSED_MILLIS : IDLE_MILLIS;
+    for (ServerConnector c : connectors) {
+      c.setIdleTimeout(idle);
+      for (org.eclipse.jetty.io.EndPoint e : c.getConnectedEndPoints()) {
+        e.setIdleTimeout(idle);
+      }
+    }
+  }
+
+  /** Whether the timeouts are shortened because the slots are filling up. */
+  boolean pressed() {
+    return pressed;
   }
 
   /** Swaps in the active version if it changed and verifies; otherwise keeps the one served. */
