@@ -26,9 +26,14 @@ import picocli.CommandLine.Spec;
       "Serves the active version of a state folder as Windows clients expect it, at / and at"
           + " /msdownload/update/v3/static/trustedr/en/, with CRLs and CA certificates also at"
           + " their original URLs (by Host header) and under /crl/<host>/<path>.",
-      "A newly imported version is picked up within a second, without a restart. /status,"
-          + " /status.json, /healthz and /metrics describe the mirror. SIGTERM stops it"
-          + " gracefully."
+      "A newly imported version is picked up within a second, without a restart. Each version"
+          + " is verified against its manifest and the bundle rules when it is loaded (at start,"
+          + " import and rollback) and re-hashed every --scrub-interval; one that fails is not"
+          + " served (the last good one is kept) and is reported in /status, /metrics and the"
+          + " history. /status, /status.json, /healthz and /metrics describe the mirror.",
+      "Connections are capped in all and per client address. If serve can no longer work (out"
+          + " of memory, a thread it needs dead) it exits with code 70 so that its supervisor"
+          + " restarts it. SIGTERM stops it gracefully."
     })
 final class ServeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -186,12 +191,17 @@ final class ServeCommand implements Callable<Integer> {
    * which a broken Jetty could hang in.
    */
   static void fatal(String why) {
-    System.err.println(
-        "trustbundle serve: fatal: "
-            + dev.trustbundle.error.Messages.plain(why)
-            + "; exiting so that the supervisor restarts it");
-    System.err.flush();
-    Runtime.getRuntime().halt(ExitCodes.INTERNAL);
+    try {
+      System.err.println(
+          "trustbundle serve: fatal: "
+              + dev.trustbundle.error.Messages.plain(why)
+              + "; exiting so that the supervisor restarts it");
+      System.err.flush();
+    } catch (Throwable t) {
+      // Out of memory even for the message: exit all the same.
+    } finally {
+      Runtime.getRuntime().halt(ExitCodes.INTERNAL);
+    }
   }
 
   /** Where the JVM's memory is below what the caps and the size budget need. */

@@ -429,7 +429,13 @@ public final class MirrorServer implements AutoCloseable {
     Thread.setDefaultUncaughtExceptionHandler(
         (t, e) -> {
           if (e instanceof Error) {
-            fatal.accept("thread " + t.getName() + " died: " + e);
+            String why = "a thread died of an Error (out of memory?)";
+            try {
+              why = "thread " + t.getName() + " died: " + e;
+            } catch (Throwable x) {
+              // No memory even for the message: the constant says enough.
+            }
+            fatal.accept(why);
           } else if (previous != null) {
             previous.uncaughtException(t, e);
           }

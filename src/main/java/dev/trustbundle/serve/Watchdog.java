@@ -23,6 +23,9 @@ final class Watchdog {
     void poke(Runnable beat);
   }
 
+  private static final String STALLED = "a part serve needs has stopped running";
+  private static final String FAILED = "the watchdog itself failed (out of memory?)";
+
   private final Map<String, Part> parts = new ConcurrentHashMap<>();
   private final Map<String, Long> beats = new ConcurrentHashMap<>();
   private final long stallMillis;
@@ -61,7 +64,13 @@ final class Watchdog {
       String name = e.getKey();
       Long last = beats.get(name);
       if (last != null && now - last > stallMillis) {
-        fire(name + " has not run for " + (now - last) / 1000 + " s");
+        String why = STALLED;
+        try {
+          why = name + " has not run for " + (now - last) / 1000 + " s";
+        } catch (Throwable t) {
+          // No memory even for the message: the constant says enough.
+        }
+        fire(why);
         return;
       }
       try {
@@ -99,7 +108,9 @@ final class Watchdog {
                 } catch (InterruptedException e) {
                   return;
                 } catch (Throwable t) {
-                  fire("the watchdog failed: " + t);
+                  // Most likely an OutOfMemoryError: the heap is full if even these few bytes
+                  // cannot be had. Nothing is built from t, which needs memory too.
+                  fire(FAILED);
                   return;
                 }
               }
