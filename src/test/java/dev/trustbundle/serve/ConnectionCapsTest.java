@@ -143,6 +143,8 @@ class ConnectionCapsTest {
 
   @Test
   void capsHoldForIdleAndSlowConnectionsAndNormalClientsAreStillAnswered() throws Exception {
+    // The caps alone: shortened timeouts would close the held connections while they are counted.
+    server.pressureRelief(false);
     awaitOpen(0);
     List<Socket> held = new ArrayList<>();
     try {
@@ -204,5 +206,47 @@ class ConnectionCapsTest {
     }
     assertThat(server.acceptorsRunning()).isTrue();
     assertThat(server.watchdog().fired()).isFalse();
+  }
+
+  /**
+   * Above half the slots, idle connections are given 2 s instead of 30 s, so that slots held by
+   * clients doing nothing come free; below half, the normal timeouts return.
+   */
+  @Test
+  void idleConnectionsAreClosedSoonerWhenTheSlotsFillUp() throws Exception {
+    server.pressureRelief(true);
+    awaitOpen(0);
+    List<Socket> held = new ArrayList<>();
+    try {
+      for (String from : List.of("127.0.0.6", "127.0.0.7")) {
+        for (int i = 0; i < PER_CLIENT; i++) {
+          Socket s = connect(from);
+          assertThat(request(s)).startsWith("HTTP/1.1 200");
+          held.add(s);
+        }
+      }
+      // Liveness bounds, not speed targets: the check runs every second.
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (!server.pressed() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(server.pressed()).isTrue();
+      for (Socket s : held) {
+        // Closed by the shortened idle timeout, well before the usual 30 s (the read would wait).
+        assertThat(s.getInputStream().read()).isEqualTo(-1);
+      }
+      awaitOpen(0);
+      deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (server.pressed() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(server.pressed()).isFalse();
+      assertThat(normalClient("127.0.0.6")).startsWith("HTTP/1.1 200");
+    } finally {
+      for (Socket s : held) {
+        s.close();
+      }
+      server.pressureRelief(false);
+    }
   }
 }
