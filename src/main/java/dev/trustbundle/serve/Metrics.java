@@ -16,10 +16,18 @@ final class Metrics {
   private final LongAdder conditional = new LongAdder();
   private final Clock clock;
   private final java.util.function.LongSupplier slowClientsDropped;
+  private final ConnectionCaps caps;
+  private final Versions versions;
 
-  Metrics(Clock clock, java.util.function.LongSupplier slowClientsDropped) {
+  Metrics(
+      Clock clock,
+      java.util.function.LongSupplier slowClientsDropped,
+      ConnectionCaps caps,
+      Versions versions) {
     this.clock = clock;
     this.slowClientsDropped = slowClientsDropped;
+    this.caps = caps;
+    this.versions = versions;
   }
 
   void count(int status, String kind, long sent) {
@@ -56,6 +64,41 @@ final class Metrics {
     sb.append("# TYPE trustbundle_slow_clients_dropped_total counter\n");
     sb.append("trustbundle_slow_clients_dropped_total ")
         .append(slowClientsDropped.getAsLong())
+        .append('\n');
+    sb.append("# HELP trustbundle_connections_open Connections open now.\n");
+    sb.append("# TYPE trustbundle_connections_open gauge\n");
+    sb.append("trustbundle_connections_open ").append(caps.open()).append('\n');
+    sb.append("# HELP trustbundle_connections_max Connections held open at most.\n");
+    sb.append("# TYPE trustbundle_connections_max gauge\n");
+    sb.append("trustbundle_connections_max ").append(caps.maxTotal()).append('\n');
+    sb.append(
+        "# HELP trustbundle_connections_refused_total Connections closed on accepting, by the cap"
+            + " they met.\n");
+    sb.append("# TYPE trustbundle_connections_refused_total counter\n");
+    sb.append("trustbundle_connections_refused_total{cap=\"total\"} ")
+        .append(caps.refusedTotal())
+        .append('\n');
+    sb.append("trustbundle_connections_refused_total{cap=\"per_client\"} ")
+        .append(caps.refusedPerClient())
+        .append('\n');
+    sb.append(
+        "# HELP trustbundle_version_failures_total Versions refused when loaded, and scrub"
+            + " findings.\n");
+    sb.append("# TYPE trustbundle_version_failures_total counter\n");
+    sb.append("trustbundle_version_failures_total ").append(versions.failureCount()).append('\n');
+    sb.append(
+        "# HELP trustbundle_active_version_served Whether the version active.json names is the one"
+            + " served (0: it failed verification).\n");
+    sb.append("# TYPE trustbundle_active_version_served gauge\n");
+    sb.append("trustbundle_active_version_served ")
+        .append(versions.activeFailure().isPresent() ? 0 : 1)
+        .append('\n');
+    sb.append(
+        "# HELP trustbundle_scrub_problems Whether the last scrub found the served version's files"
+            + " changed on disk.\n");
+    sb.append("# TYPE trustbundle_scrub_problems gauge\n");
+    sb.append("trustbundle_scrub_problems ")
+        .append(versions.scrubProblem().isPresent() ? 1 : 0)
         .append('\n');
     long all = conditional.sum();
     sb.append("# HELP trustbundle_not_modified_ratio Share of file requests answered 304.\n");

@@ -40,10 +40,15 @@ final class SlowClientGuard implements Connection.Listener {
 
   /** Closes the connections over the limit; called every second. */
   void sweep(long nowMillis) {
+    sweep(nowMillis, limitMillis);
+  }
+
+  /** Closes the connections over a limit shorter than the usual one (the slots are filling). */
+  void sweep(long nowMillis, long limit) {
     for (Connection c : waiting) {
       if (c.getMessagesIn() > 0) {
         waiting.remove(c);
-      } else if (nowMillis - c.getCreatedTimeStamp() > limitMillis) {
+      } else if (nowMillis - c.getCreatedTimeStamp() > limit) {
         waiting.remove(c);
         dropped.increment();
         c.getEndPoint().close();

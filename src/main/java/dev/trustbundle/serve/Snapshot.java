@@ -1,12 +1,9 @@
 package dev.trustbundle.serve;
 
 import dev.trustbundle.bundle.Manifest;
-import dev.trustbundle.store.StateStore;
-import java.io.IOException;
+import dev.trustbundle.error.VerificationException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -49,19 +46,21 @@ public record Snapshot(
       String contentType,
       String kind) {}
 
-  /** Loads the active version of a state folder. */
-  public static Snapshot load(StateStore.Active active) throws IOException {
-    Manifest m = active.manifest();
+  /**
+   * Builds the lookup tables over files already read and verified (see {@link VersionLoader}). Only
+   * files listed in the manifest reach here, and never {@code client/} files, which are for
+   * administrators, not for Windows clients.
+   */
+  static Snapshot of(String id, Manifest m, Map<Manifest.FileInfo, ByteBuffer> verified) {
     Map<String, Entry> mirror = new HashMap<>();
     Map<String, Entry> byUrl = new HashMap<>();
     Map<String, Entry> byTree = new HashMap<>();
     Instant created = Instant.parse(m.created());
     for (Manifest.FileInfo f : m.files()) {
-      Path p = active.path().resolve(f.path()).normalize();
-      if (!p.startsWith(active.path())) {
+      ByteBuffer body = verified.get(f);
+      if (body == null) {
         continue;
       }
-      byte[] data = Files.readAllBytes(p);
       Instant lm = created;
       if (f.lastModified() != null) {
         try {
@@ -71,34 +70,41 @@ public record Snapshot(
         }
       }
       lm = lm.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-      // Direct buffers go to the socket without a copy into Jetty's own direct buffers.
-      ByteBuffer direct = ByteBuffer.allocateDirect(data.length);
-      direct.put(data).flip();
       Entry e =
           new Entry(
-              direct.asReadOnlyBuffer(),
+              body,
               "\"" + f.sha256().toLowerCase(Locale.ROOT) + "\"",
               DateTimeFormatter.RFC_1123_DATE_TIME.format(lm.atOffset(ZoneOffset.UTC)),
               lm,
               contentType(f.path()),
               kind(f.path()));
+      // Two names equal ignoring case would leave which one is served to the map's order.
       if (f.path().startsWith("mirror/")) {
-        mirror.put(f.path().substring(7).toLowerCase(Locale.ROOT), e);
+        unique(mirror, f.path().substring(7), e, f.path());
       } else if (f.path().startsWith("crl/")) {
-        byTree.put(f.path().substring(4).toLowerCase(Locale.ROOT), e);
+        unique(byTree, f.path().substring(4), e, f.path());
       }
       if (f.sourceUrl() != null && !f.path().startsWith("mirror/")) {
         try {
           URI u = new URI(f.sourceUrl());
           if (u.getHost() != null && u.getRawPath() != null) {
-            byUrl.put((u.getHost() + u.getPath()).toLowerCase(Locale.ROOT), e);
+            // The first file with a URL answers it; the URL is the file's origin, not its name.
+            byUrl.putIfAbsent((u.getHost() + u.getPath()).toLowerCase(Locale.ROOT), e);
           }
         } catch (java.net.URISyntaxException ex) {
           // Not reachable by URL; still served under crl/.
         }
       }
     }
-    return new Snapshot(active.id(), m, Map.copyOf(mirror), Map.copyOf(byUrl), Map.copyOf(byTree));
+    return new Snapshot(id, m, Map.copyOf(mirror), Map.copyOf(byUrl), Map.copyOf(byTree));
+  }
+
+  private static void unique(Map<String, Entry> map, String key, Entry e, String path) {
+    if (map.putIfAbsent(key.toLowerCase(Locale.ROOT), e) != null) {
+      throw new VerificationException(
+          path
+              + " is served under the same name as another file (names are matched ignoring case)");
+    }
   }
 
   /** Content types of the client contract (issue 4; reference 1). */

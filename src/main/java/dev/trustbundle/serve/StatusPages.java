@@ -22,10 +22,24 @@ final class StatusPages {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final StateStore store;
   private final Clock clock;
+  private final Versions versions;
 
-  StatusPages(StateStore store, Clock clock) {
+  /**
+   * The history fields shown to clients: ids, times and reasons, never local paths (a refused
+   * bundle's {@code file} is where it was on this host).
+   */
+  private static final List<String> SHOWN =
+      List.of("time", "action", "bundleId", "sequence", "from", "created", "expires", "reason");
+
+  /** An absolute local path in a reason: Unix, or Windows with a drive or a share. */
+  private static final java.util.regex.Pattern LOCAL_PATH =
+      java.util.regex.Pattern.compile(
+          "(?<![\\w.:/])(?:/[^\\s/;,()'\"]+){2,}/?|\\b[A-Za-z]:\\\\[^\\s;,()'\"]*|\\\\\\\\[^\\s;,()'\"]+");
+
+  StatusPages(StateStore store, Clock clock, Versions versions) {
     this.store = store;
     this.clock = clock;
+    this.versions = versions;
   }
 
   boolean health(Snapshot snap, Response response, Callback callback, boolean head) {
@@ -41,7 +55,10 @@ final class StatusPages {
 
   private String problem(Snapshot snap) {
     if (snap == null) {
-      return "no bundle imported";
+      return versions
+          .activeFailure()
+          .map(f -> "version " + f.bundleId() + " is not served: " + hidePaths(f.reason()))
+          .orElse("no bundle imported");
     }
     if (Instant.parse(snap.manifest().expires()).isBefore(clock.instant())) {
       return "the bundle expired on " + snap.manifest().expires();
@@ -70,9 +87,53 @@ final class StatusPages {
       a.set("lists", JSON.valueToTree(m.lists()));
       a.set("warnings", JSON.valueToTree(m.warnings()));
     }
+    versions.activeFailure().ifPresent(f -> o.set("notServed", failure(f)));
+    versions.scrubProblem().ifPresent(f -> o.set("scrubProblem", failure(f)));
+    versions.lastScrub().ifPresent(t -> o.put("lastScrub", t.toString()));
+    var failed = o.putArray("failedVersions");
+    for (Versions.Failure f : versions.failures()) {
+      failed.add(failure(f));
+    }
     List<JsonNode> h = store.history();
-    o.set("history", JSON.valueToTree(h.subList(Math.max(0, h.size() - 10), h.size())));
+    var shown = o.putArray("history");
+    for (JsonNode e : h.subList(Math.max(0, h.size() - 10), h.size())) {
+      shown.add(shown(e));
+    }
     return o;
+  }
+
+  private static ObjectNode failure(Versions.Failure f) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("bundleId", f.bundleId());
+    n.put("reason", hidePaths(f.reason()));
+    n.put("time", f.time().toString());
+    return n;
+  }
+
+  /** A history entry as clients see it: the fields in {@link #SHOWN}, reasons without paths. */
+  static ObjectNode shown(JsonNode entry) {
+    ObjectNode out = JSON.createObjectNode();
+    for (String f : SHOWN) {
+      JsonNode v = entry.get(f);
+      if (v != null && v.isValueNode()) {
+        out.set(f, v.isTextual() ? JSON.getNodeFactory().textNode(hidePaths(v.asText())) : v);
+      }
+    }
+    return out;
+  }
+
+  /** The text with each absolute local path replaced by its last name. */
+  static String hidePaths(String s) {
+    java.util.regex.Matcher m = LOCAL_PATH.matcher(s);
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      String p = m.group().replaceAll("[/\\\\]+$", "");
+      int cut = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
+      m.appendReplacement(
+          sb, java.util.regex.Matcher.quoteReplacement("\u2026/" + p.substring(cut + 1)));
+    }
+    m.appendTail(sb);
+    return sb.toString();
   }
 
   boolean json(Snapshot snap, Response response, Callback callback, boolean head) {
@@ -158,7 +219,7 @@ final class StatusPages {
           List.of(
               Html.text(h.path("time").asText()),
               Html.badge(tone(action), action),
-              Html.code(h.path("bundleId").asText(h.path("file").asText(""))),
+              Html.code(h.path("bundleId").asText("")),
               Html.text(h.path("reason").asText(""))));
     }
     p.heading("Recent history", "recent-history")

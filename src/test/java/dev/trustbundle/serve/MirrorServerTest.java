@@ -300,7 +300,10 @@ class MirrorServerTest {
     List<Socket> slow = new java.util.ArrayList<>();
     try {
       for (int i = 0; i < 300; i++) {
-        Socket s = new Socket(u.getHost(), u.getPort());
+        // From three addresses, each under its connection cap (which ConnectionCapsTest checks).
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress("127.0.0." + (2 + i % 3), 0));
+        s.connect(new InetSocketAddress(u.getHost(), u.getPort()));
         s.getOutputStream()
             .write(
                 "GET /authrootstl.cab HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
