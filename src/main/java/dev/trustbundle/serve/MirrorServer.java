@@ -153,7 +153,16 @@ public final class MirrorServer implements AutoCloseable {
   private final SlowClientGuard slowClients = new SlowClientGuard(HEADER_TIMEOUT_MILLIS);
 
   public MirrorServer(StateStore store, Options o, Clock clock) {
-    this(store, o, clock, VersionLoader::load);
+    this(store, o, clock, (id, dir, m, now) -> VersionLoader.load(id, dir, m, now));
+  }
+
+  /**
+   * A server whose versions' lists must chain to {@code anchors} instead of the pinned Microsoft
+   * roots: for test mirrors of synthetic lists, as {@code inspect --trust-anchor} is for files.
+   */
+  public MirrorServer(
+      StateStore store, Options o, Clock clock, dev.trustbundle.verify.TrustAnchors anchors) {
+    this(store, o, clock, (id, dir, m, now) -> VersionLoader.load(id, dir, m, now, anchors));
   }
 
   /** With another way to load a version (tests: a loader that fails as a real one can). */

@@ -38,7 +38,7 @@ import java.util.Set;
  */
 final class VersionLoader {
   private static final String MANIFEST = "manifest.json";
-  private static final String SIGNATURE = "manifest.sig";
+  private static final String SIGNATURE = "manifest.json.p7s";
 
   private VersionLoader() {}
 
@@ -52,6 +52,16 @@ final class VersionLoader {
    * @throws VerificationException with a one-line reason when it must not be served
    */
   static Snapshot load(String id, Path dir, Manifest m, Instant now) {
+    return load(id, dir, m, now, TrustAnchors.microsoft());
+  }
+
+  /**
+   * Loads and verifies a version whose lists chain to {@code anchors}.
+   *
+   * @param anchors the roots Microsoft's lists must chain to: the pinned Microsoft roots, or in
+   *     tests a synthetic root
+   */
+  static Snapshot load(String id, Path dir, Manifest m, Instant now, TrustAnchors anchors) {
     checkBudget(m);
     Map<Manifest.FileInfo, ByteBuffer> verified = new HashMap<>();
     for (Manifest.FileInfo f : m.files()) {
@@ -60,12 +70,7 @@ final class VersionLoader {
       }
     }
     BundleCheck.Report report =
-        BundleCheck.check(
-            m,
-            new Contents(dir, m, verified),
-            TrustAnchors.microsoft(),
-            VerifyOptions.DEFAULT,
-            now);
+        BundleCheck.check(m, new Contents(dir, m, verified), anchors, VerifyOptions.DEFAULT, now);
     if (!report.valid()) {
       List<String> p = report.problems();
       throw new VerificationException(

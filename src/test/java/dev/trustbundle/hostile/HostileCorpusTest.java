@@ -91,7 +91,8 @@ class HostileCorpusTest {
                 60,
                 Optional.empty(),
                 8),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            m.anchors());
     server.start();
     base = URI.create(server.urls().get(0));
   }
