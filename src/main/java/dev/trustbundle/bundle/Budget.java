@@ -31,8 +31,11 @@ public final class Budget {
   /** All files of a bundle together, manifest and signature included. */
   public static final long MAX_TOTAL = 96L << 20;
 
-  /** How many files a bundle may hold. */
-  public static final int MAX_FILES = 20_000;
+  /**
+   * How many files a bundle's manifest may list: with the manifest and its signature, 20,000
+   * archive entries.
+   */
+  public static final int MAX_FILES = 19_998;
 
   /** The manifest ({@code manifest.json}) and its signature, each. */
   public static final long MAX_MANIFEST = 16L << 20;

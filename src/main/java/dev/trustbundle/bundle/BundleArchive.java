@@ -37,14 +37,21 @@ public final class BundleArchive {
    */
   public record Limits(int maxEntries, long maxEntrySize, long maxTotalSize) {
     /**
-     * 20,000 entries, 64 MiB per entry, and in all 512 MiB or a third of the heap, whichever is
-     * less: the entries are held in memory, so a bomb must be refused before the heap runs out.
+     * The size budget ({@link Budget}): its files plus the manifest and signature as entries, its
+     * largest file (a CRL) per entry, and in all its total plus the manifest and signature, or a
+     * third of the heap, whichever is less: the entries are held in memory, so a bomb must be
+     * refused before the heap runs out. What the budget refuses later by role is refused here by
+     * size alone, before it is inflated.
      */
     public static final Limits DEFAULT =
         new Limits(
-            20_000,
-            64L << 20,
-            Math.max(16L << 20, Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 3)));
+            Budget.MAX_FILES + 2,
+            Math.max(Budget.MAX_CRL, Budget.MAX_MANIFEST),
+            Math.max(
+                16L << 20,
+                Math.min(
+                    Budget.MAX_TOTAL + 2 * Budget.MAX_MANIFEST,
+                    Runtime.getRuntime().maxMemory() / 3)));
   }
 
   /** Writes entries (path to bytes) as a reproducible tar.gz. */
