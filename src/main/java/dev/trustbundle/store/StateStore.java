@@ -461,16 +461,7 @@ public final class StateStore {
    * the caller. A history that cannot be written does not change the refusal.
    */
   public void recordRefusal(String file, String reason) {
-    ObjectNode h = JSON.createObjectNode();
-    h.put("time", clock.instant().toString());
-    h.put("action", "refused");
-    h.put("file", file);
-    h.put("reason", reason);
-    try {
-      history.append(h);
-    } catch (IOException e) {
-      // The refusal stands; only its record is lost.
-    }
+    recordQuietly("refused", "file", file, reason);
   }
 
   /**
@@ -482,15 +473,20 @@ public final class StateStore {
    * @param reason one line: what failed
    */
   public void recordVersionFailure(String bundleId, String reason) {
+    recordQuietly("version-failed", "bundleId", bundleId, reason);
+  }
+
+  /** One history line about a refusal or failure the caller reports; its loss changes nothing. */
+  private void recordQuietly(String action, String field, String value, String reason) {
     ObjectNode h = JSON.createObjectNode();
     h.put("time", clock.instant().toString());
-    h.put("action", "version-failed");
-    h.put("bundleId", bundleId);
+    h.put("action", action);
+    h.put(field, value);
     h.put("reason", reason);
     try {
       history.append(h);
     } catch (IOException e) {
-      // The failure stands; only its record is lost.
+      // The refusal or failure stands; only its record is lost.
     }
   }
 

@@ -12,16 +12,10 @@ import dev.trustbundle.upstream.Fetcher;
 import dev.trustbundle.verify.DisallowedStoreCheck;
 import dev.trustbundle.verify.TrustAnchors;
 import dev.trustbundle.verify.VerifyOptions;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -405,40 +399,10 @@ class BundleCheckTest {
   }
 
   static X509Certificate ecRoot(String dn) {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-      g.initialize(new ECGenParameterSpec("secp256r1"));
-      KeyPair k = g.generateKeyPair();
-      return TestPki.cert(
-          dn,
-          k,
-          null,
-          Instant.parse("2015-01-01T00:00:00Z"),
-          Instant.parse("2040-01-01T00:00:00Z"),
-          true,
-          null,
-          "SHA256withECDSA");
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    return dev.trustbundle.testing.TestStores.ecRoot(dn);
   }
 
-  /** A serialized store of these certificates (reference 3.6). */
   static byte[] sst(List<X509Certificate> certs) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(new byte[] {0, 0, 0, 0, 'C', 'E', 'R', 'T'});
-    for (X509Certificate c : certs) {
-      byte[] d = CtlBuilder.der(c);
-      out.writeBytes(record(3, CtlBuilder.digest("SHA-1", d)));
-      out.writeBytes(record(32, d));
-    }
-    out.writeBytes(new byte[12]);
-    return out.toByteArray();
-  }
-
-  static byte[] record(int propId, byte[] value) {
-    ByteBuffer b = ByteBuffer.allocate(12 + value.length).order(ByteOrder.LITTLE_ENDIAN);
-    b.putInt(propId).putInt(1).putInt(value.length).put(value);
-    return b.array();
+    return dev.trustbundle.testing.TestStores.sst(certs);
   }
 }

@@ -21,17 +21,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -211,41 +206,16 @@ final class Material {
 
   /** A self-signed EC root (EC keys are quick to make). */
   static X509Certificate ecRoot(String dn) {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-      g.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
-      KeyPair k = g.generateKeyPair();
-      return TestPki.cert(
-          dn,
-          k,
-          null,
-          Instant.parse("2015-01-01T00:00:00Z"),
-          Instant.parse("2040-01-01T00:00:00Z"),
-          true,
-          null,
-          "SHA256withECDSA");
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    return dev.trustbundle.testing.TestStores.ecRoot(dn);
   }
 
   /** A serialized store: header, then SHA-1 property and certificate element per certificate. */
   static byte[] sst(List<X509Certificate> certs) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(new byte[] {0, 0, 0, 0, 'C', 'E', 'R', 'T'});
-    for (X509Certificate c : certs) {
-      byte[] d = der(c);
-      out.writeBytes(sstRecord(3, CtlBuilder.digest("SHA-1", d)));
-      out.writeBytes(sstRecord(32, d));
-    }
-    out.writeBytes(new byte[12]);
-    return out.toByteArray();
+    return dev.trustbundle.testing.TestStores.sst(certs);
   }
 
   static byte[] sstRecord(int propId, byte[] value) {
-    ByteBuffer b = ByteBuffer.allocate(12 + value.length).order(ByteOrder.LITTLE_ENDIAN);
-    b.putInt(propId).putInt(1).putInt(value.length).put(value);
-    return b.array();
+    return dev.trustbundle.testing.TestStores.record(propId, value);
   }
 
   /** A CRL signed by {@code issuer} with {@code revoked} entries. */
