@@ -130,6 +130,7 @@ public final class HostileCorpus {
       out.addAll(PublisherCases.generate(m));
       out.addAll(RealCases.generate());
       out.addAll(ResignedCases.generate(m));
+      out.addAll(GuardCases.generate());
       out.addAll(UpstreamCases.generate(m));
       all = List.copyOf(out);
     }
