@@ -276,6 +276,16 @@ public final class Export {
             </staticContent>
             <security>
               <requestFiltering>
+                <!-- Only the mirror's own kinds of file are answered: nothing a handler could run
+                     (.aspx, .config, ...) even if one were put in the folder by hand. -->
+                <fileExtensions allowUnlisted="false">
+                  <add fileExtension=".cab" allowed="true" />
+                  <add fileExtension=".crt" allowed="true" />
+                  <add fileExtension=".crl" allowed="true" />
+                  <add fileExtension=".stl" allowed="true" />
+                  <add fileExtension=".sst" allowed="true" />
+                  <add fileExtension=".txt" allowed="true" />
+                </fileExtensions>
                 <verbs allowUnlisted="false">
                   <add verb="GET" allowed="true" />
                   <add verb="HEAD" allowed="true" />

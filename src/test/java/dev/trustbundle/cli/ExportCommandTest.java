@@ -58,6 +58,12 @@ class ExportCommandTest {
                 .getNamedItem("enabled")
                 .getNodeValue())
         .isEqualTo("false");
+    // Only the mirror's kinds of file are answered: nothing a handler could run.
+    var extensions = doc.getElementsByTagName("fileExtensions");
+    assertThat(extensions.item(0).getAttributes().getNamedItem("allowUnlisted").getNodeValue())
+        .isEqualTo("false");
+    assertThat(((org.w3c.dom.Element) extensions.item(0)).getElementsByTagName("add").getLength())
+        .isEqualTo(6);
 
     Path ng = dir.resolve("ng");
     assertThat(
