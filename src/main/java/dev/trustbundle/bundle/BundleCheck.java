@@ -205,6 +205,15 @@ public final class BundleCheck {
     return "crl/" + host + "/" + clean;
   }
 
+  /**
+   * Whether a URL's last path segment is one of the names the mirror answers ({@code
+   * authrootstl.cab}, {@code <SHA1>.crt}, ...), compared ignoring case as clients ask.
+   */
+  public static boolean shadowsMirrorName(String lastSegment) {
+    String n = lastSegment.toLowerCase(Locale.ROOT);
+    return MIRROR_NAMES.containsKey("mirror/" + n) || n.matches("[0-9a-f]{40}\\.crt");
+  }
+
   /** The state of one check. */
   private static final class Run {
     final Manifest m;
@@ -218,6 +227,7 @@ public final class BundleCheck {
     final List<String> listLines = new ArrayList<>();
     final Map<String, Manifest.FileInfo> byPath = new LinkedHashMap<>();
     final Map<String, FileRole> roles = new HashMap<>();
+    final Map<String, String> sourceUrls = new HashMap<>();
     final Map<CtlKind, Ctl> verified = new EnumMap<>(CtlKind.class);
     final Map<CtlKind, byte[]> stl = new EnumMap<>(CtlKind.class);
     int filesVerified;
@@ -782,6 +792,26 @@ public final class BundleCheck {
       String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
       if (!scheme.equals("http") && !scheme.equals("https") || u.getHost() == null) {
         problems.add(f.path() + " has a source URL that is not http(s) with a host");
+        return;
+      }
+      // serve answers a CRL or CA certificate at its source URL for the hosts internal DNS points
+      // at the mirror: that URL must never be one of the names the mirror itself answers, and no
+      // two files may claim one URL.
+      String rawPath = u.getPath() == null ? "" : u.getPath();
+      String last = rawPath.substring(rawPath.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+      if (shadowsMirrorName(last)) {
+        problems.add(
+            f.path()
+                + " has the source URL "
+                + Messages.printable(f.sourceUrl(), 120)
+                + ", which ends in a name the mirror serves; it would be answered in that file's"
+                + " place");
+        return;
+      }
+      String key = (u.getHost() + rawPath).toLowerCase(Locale.ROOT);
+      String other = sourceUrls.put(key, f.path());
+      if (other != null) {
+        problems.add(f.path() + " and " + other + " have the same source URL");
         return;
       }
       if (role == FileRole.CRL) {

@@ -87,7 +87,12 @@ public record Snapshot(
       if (f.sourceUrl() != null && !f.path().startsWith("mirror/")) {
         try {
           URI u = new URI(f.sourceUrl());
-          if (u.getHost() != null && u.getRawPath() != null) {
+          String path = u.getPath() == null ? "" : u.getPath();
+          // Never in a mirror file's place (the bundle check refuses such URLs as well).
+          if (u.getHost() != null
+              && u.getRawPath() != null
+              && !dev.trustbundle.bundle.BundleCheck.shadowsMirrorName(
+                  path.substring(path.lastIndexOf('/') + 1))) {
             // The first file with a URL answers it; the URL is the file's origin, not its name.
             byUrl.putIfAbsent((u.getHost() + u.getPath()).toLowerCase(Locale.ROOT), e);
           }

@@ -362,6 +362,25 @@ class BundleCheckTest {
   }
 
   @Test
+  void refusesASourceUrlThatWouldShadowAMirrorFile() throws Exception {
+    byte[] crl = crl(pki.root);
+    String url = "http://ctldl.windowsupdate.com/msdownload/update/v3/static/trustedr/en/";
+    for (String name : List.of("pinrulesstl.cab", "AuthRoot.stl", "A".repeat(40) + ".crt")) {
+      String path = BundleCheck.crlPath(url + name);
+      assertThat(changed(e -> e.put(path, crl, "crl", url + name)).problems())
+          .as(name)
+          .anyMatch(p -> p.contains("ends in a name the mirror serves"));
+    }
+    assertThat(
+            changed(
+                    e ->
+                        e.put("crl/crl.example/a.crl", crl, "crl", "http://crl.example/a.crl")
+                            .put("crl/crl.example/b.crl", crl, "crl", "http://crl.example/a.crl"))
+                .problems())
+        .anyMatch(p -> p.contains("have the same source URL"));
+  }
+
+  @Test
   void refusesACrlSignedByAStranger() throws Exception {
     byte[] crl = crl(TestPki.selfSigned("CN=Stranger"));
     assertThat(
