@@ -427,25 +427,39 @@ public final class BundleBuilder {
         join(first.get("authroot.stl")), verifiedStl.get(CtlKind.AUTHROOT), items, warnings);
     disallowedStore(join(first.get("disallowedcert.sst")), disallowed, items, warnings);
     String seqHex = authroot.sequenceNumber().orElseThrow().hex();
-    join(first.get("authrootseq.txt"))
-        .ifPresent(
-            f -> {
-              String up = new String(f.body(), StandardCharsets.US_ASCII).trim();
-              if (!up.equalsIgnoreCase(seqHex)) {
-                throw new VerificationException(
-                    "authrootseq.txt from "
-                        + f.url()
-                        + " says "
-                        + printable(up)
-                        + " but the verified authroot list has sequence "
-                        + seqHex
-                        + "; the upstream is inconsistent, retry later");
-              }
-              store(f);
-            });
-    // Written from the verified list, never copied: "big endian ascii hex" (reference 1).
-    byte[] seqBytes = seqHex.getBytes(StandardCharsets.US_ASCII);
-    put(items, new Item("mirror/authrootseq.txt", seqBytes, "sequence", null));
+    Optional<Fetched> seqUp = join(first.get("authrootseq.txt"));
+    if (seqUp.isPresent()) {
+      String text = new String(seqUp.get().body(), StandardCharsets.US_ASCII);
+      if (!text.trim().equalsIgnoreCase(seqHex)) {
+        throw new VerificationException(
+            "authrootseq.txt from "
+                + seqUp.get().url()
+                + " says "
+                + printable(text.trim())
+                + " but the verified authroot list has sequence "
+                + seqHex
+                + "; the upstream is inconsistent, retry later");
+      }
+    }
+    if (seqUp.isPresent() && BundleCheck.isSequenceText(seqUp.get().body())) {
+      // Upstream's bytes, as fetched, when they state the verified list's sequence: the mirror is
+      // byte-identical to upstream for this file too.
+      store(seqUp.get());
+      put(items, new Item("mirror/authrootseq.txt", seqUp.get().body(), "sequence", seqUp.get()));
+    } else {
+      // No usable upstream copy: written from the verified list as upper-case "big endian ascii
+      // hex" (reference 1) without a line end.
+      if (seqUp.isPresent()) {
+        warnings.add(
+            "authrootseq.txt from "
+                + seqUp.get().url()
+                + " states the right sequence in an unusual form; the mirror serves "
+                + seqHex
+                + " instead");
+      }
+      byte[] seqBytes = seqHex.getBytes(StandardCharsets.US_ASCII);
+      put(items, new Item("mirror/authrootseq.txt", seqBytes, "sequence", null));
+    }
 
     // Wait for the roots.
     List<String> rootFailures = new ArrayList<>();

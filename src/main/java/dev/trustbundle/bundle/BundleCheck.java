@@ -206,6 +206,15 @@ public final class BundleCheck {
   }
 
   /**
+   * Whether {@code authrootseq.txt}'s bytes are a sequence number as the mirror may serve them: hex
+   * digits in either case, then at most one line end.
+   */
+  public static boolean isSequenceText(byte[] body) {
+    return body.length <= 130
+        && SEQUENCE_TEXT.matcher(new String(body, StandardCharsets.US_ASCII)).matches();
+  }
+
+  /**
    * Whether a URL's last path segment is one of the names the mirror answers ({@code
    * authrootstl.cab}, {@code <SHA1>.crt}, ...), compared ignoring case as clients ask.
    */

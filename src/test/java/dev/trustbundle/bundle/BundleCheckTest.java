@@ -76,12 +76,14 @@ class BundleCheckTest {
             Instant.parse("2025-01-01T00:00:00Z"),
             Duration.ofDays(3650));
     upstream = up;
+    BundleCheckTest.key = key;
     BundleBuilder.Result r = build(key);
     bundle = new TreeMap<>(r.entries());
     manifest = r.manifest();
   }
 
   static Path upstream;
+  static SigningKey key;
 
   static BundleBuilder.Result build(SigningKey key) {
     try (Fetcher f =
@@ -101,6 +103,23 @@ class BundleCheckTest {
                   VerifyOptions.DEFAULT),
               key);
     }
+  }
+
+  @Test
+  void packsUpstreamsAuthrootSeqAsFetchedWhenItStatesTheVerifiedSequence() throws Exception {
+    String seq = new String(bundle.get("mirror/authrootseq.txt"), StandardCharsets.US_ASCII);
+    byte[] upstreamForm = (seq.toLowerCase() + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    Path file = upstream.resolve("authrootseq.txt");
+    Files.write(file, upstreamForm);
+    try {
+      BundleBuilder.Result r = build(key);
+      assertThat(r.entries().get("mirror/authrootseq.txt")).isEqualTo(upstreamForm);
+      assertThat(check(new TreeMap<>(r.entries()), r.manifest()).problems()).isEmpty();
+    } finally {
+      Files.delete(file);
+    }
+    // Without an upstream copy it is written from the list: upper-case hex, no line end.
+    assertThat(seq).matches("[0-9A-F]+");
   }
 
   @Test
