@@ -3,7 +3,6 @@ package dev.trustbundle.serve;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -143,8 +142,17 @@ final class MirrorHandler extends Handler.Abstract.NonBlocking {
 
   private boolean notModified(Response response, Callback callback, Snapshot.Entry e) {
     response.setStatus(304);
+    // A 304 carries no Content-Length (RFC 9110 8.6: it would describe the selected
+    // representation, which a 304 does not send).
+    response.getHeaders().remove(HttpHeader.CONTENT_LENGTH);
     metrics.count(304, e.kind(), 0);
-    response.write(true, null, callback);
+    // Committed before it is completed: a response completed in one write would be given the
+    // length of what was written (0), while a committed 304 is framed as having no content.
+    response.write(
+        false,
+        null,
+        org.eclipse.jetty.util.Callback.from(
+            () -> response.write(true, null, callback), callback::failed));
     return true;
   }
 
@@ -183,12 +191,7 @@ final class MirrorHandler extends Handler.Abstract.NonBlocking {
 
   /** Whether the file changed after the If-Modified-Since date (unparsable: assume it did). */
   static boolean notAfter(String ims, Instant lastModified) {
-    try {
-      Instant since = DateTimeFormatter.RFC_1123_DATE_TIME.parse(ims.trim(), Instant::from);
-      return lastModified.isAfter(since);
-    } catch (RuntimeException e) {
-      return true;
-    }
+    return HttpDates.parse(ims).map(lastModified::isAfter).orElse(true);
   }
 
   /**

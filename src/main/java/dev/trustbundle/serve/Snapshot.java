@@ -5,8 +5,6 @@ import dev.trustbundle.error.VerificationException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -64,7 +62,7 @@ public record Snapshot(
       Instant lm = created;
       if (f.lastModified() != null) {
         try {
-          lm = DateTimeFormatter.RFC_1123_DATE_TIME.parse(f.lastModified(), Instant::from);
+          lm = HttpDates.parse(f.lastModified()).orElse(created);
         } catch (RuntimeException e) {
           lm = created;
         }
@@ -74,7 +72,7 @@ public record Snapshot(
           new Entry(
               body,
               "\"" + f.sha256().toLowerCase(Locale.ROOT) + "\"",
-              DateTimeFormatter.RFC_1123_DATE_TIME.format(lm.atOffset(ZoneOffset.UTC)),
+              HttpDates.format(lm),
               lm,
               contentType(f.path()),
               kind(f.path()));

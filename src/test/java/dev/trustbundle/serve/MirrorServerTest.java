@@ -148,6 +148,51 @@ class MirrorServerTest {
     assertThat(get("/authrootstl.cab", "Range", "bytes=-5").body()).hasSize(5);
   }
 
+  /** The raw head of an answer to a GET with these extra header lines. */
+  static String rawHead(String target, String... headerLines) throws Exception {
+    URI u = URI.create(base);
+    try (Socket s = new Socket(u.getHost(), u.getPort())) {
+      StringBuilder req = new StringBuilder("GET " + target + " HTTP/1.1\r\nHost: x\r\n");
+      for (String h : headerLines) {
+        req.append(h).append("\r\n");
+      }
+      req.append("Connection: close\r\n\r\n");
+      s.getOutputStream().write(req.toString().getBytes(StandardCharsets.ISO_8859_1));
+      String resp = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      return resp.substring(0, resp.indexOf("\r\n\r\n"));
+    }
+  }
+
+  @Test
+  void datesAreImfFixdateAndNotModifiedHasNoContentLength() throws Exception {
+    String lm = get("/authrootstl.cab").headers().firstValue("Last-Modified").orElseThrow();
+    // IMF-fixdate: the day always has two digits (RFC 9110 5.6.7).
+    assertThat(lm).matches("[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT");
+    String head = rawHead("/authrootstl.cab", "If-Modified-Since: " + lm);
+    assertThat(head).startsWith("HTTP/1.1 304").doesNotContainIgnoringCase("content-length");
+    java.time.Instant t = HttpDates.parse(lm).orElseThrow();
+    // The obsolete forms a recipient must accept (RFC 9110 5.6.7) are answered 304 as well.
+    String rfc850 =
+        java.time.format.DateTimeFormatter.ofPattern(
+                "EEEE, dd-MMM-yy HH:mm:ss 'GMT'", java.util.Locale.US)
+            .withZone(java.time.ZoneOffset.UTC)
+            .format(t);
+    String asctime =
+        java.time.format.DateTimeFormatter.ofPattern(
+                "EEE MMM ppd HH:mm:ss yyyy", java.util.Locale.US)
+            .withZone(java.time.ZoneOffset.UTC)
+            .format(t);
+    assertThat(get("/authrootstl.cab", "If-Modified-Since", rfc850).statusCode()).isEqualTo(304);
+    assertThat(get("/authrootstl.cab", "If-Modified-Since", asctime).statusCode()).isEqualTo(304);
+    assertThat(HttpDates.format(java.time.Instant.parse("2026-12-03T08:09:10Z")))
+        .isEqualTo("Thu, 03 Dec 2026 08:09:10 GMT");
+    assertThat(HttpDates.parse("Sunday, 06-Nov-94 08:49:37 GMT"))
+        .contains(java.time.Instant.parse("1994-11-06T08:49:37Z"));
+    assertThat(HttpDates.parse("Sun Nov  6 08:49:37 1994"))
+        .contains(java.time.Instant.parse("1994-11-06T08:49:37Z"));
+    assertThat(HttpDates.parse("yesterday")).isEmpty();
+  }
+
   @Test
   void refusesOtherMethodsListingsAndTraversal() throws Exception {
     HttpResponse<String> post =
