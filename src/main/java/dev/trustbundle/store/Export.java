@@ -317,7 +317,7 @@ public final class Export {
         autoindex off;
         add_header Cache-Control "max-age=3600";
         location ~ /\\. { deny all; }
-        location = /trustbundle-nginx.conf { return 404; }
+        location ~* /trustbundle-nginx\\.conf$ { return 404; }
         location / {
             if ($request_method !~ ^(GET|HEAD)$) { add_header Allow "GET, HEAD" always; return 405; }
             root %s;

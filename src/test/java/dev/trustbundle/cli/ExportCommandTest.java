@@ -72,7 +72,9 @@ class ExportCommandTest {
     assertThat(ng.resolve("df3c24f9bfd666761b268073fe06d1cc8d4f82a4.crt")).exists();
     assertThat(Files.readString(ng.resolve("trustbundle-nginx.conf")))
         .contains("application/vnd.ms-cab-compressed cab;")
-        .contains("/msdownload/update/v3/static/trustedr/en/");
+        .contains("/msdownload/update/v3/static/trustedr/en/")
+        // Its own configuration is answered 404 under every location, the alias one included.
+        .contains("location ~* /trustbundle-nginx\\.conf$ { return 404; }");
     // Exporting again replaces the tree; a foreign folder is refused.
     assertThat(
             run("export", "--state", state.toString(), "--out", ng.toString(), "--format", "plain"))
