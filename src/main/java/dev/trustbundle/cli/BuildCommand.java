@@ -221,7 +221,7 @@ final class BuildCommand implements Callable<Integer> {
     ClientSettings clientSettings =
         clientUrl == null
             ? ClientSettings.withoutUrl()
-            : ClientSettings.of(MirrorUrl.parse("--client-url", clientUrl));
+            : ClientSettings.of(reachable(MirrorUrl.parse("--client-url", clientUrl)));
     // Generated while the profile is read and the HTTP client is set up: start-up time that
     // would otherwise come before the first download.
     java.util.concurrent.CompletableFuture<SortedMap<String, byte[]>> clientFilesLater =
@@ -592,5 +592,20 @@ final class BuildCommand implements Callable<Integer> {
         + c.friendlyName().map(n -> " " + n).orElse("")
         + ": "
         + String.join("; ", c.changes());
+  }
+
+  /** A --client-url that clients can reach: never 0.0.0.0, loopback or link-local. */
+  private static MirrorUrl reachable(MirrorUrl url) {
+    url.unreachableHost()
+        .ifPresent(
+            why -> {
+              throw new dev.trustbundle.error.UsageException(
+                  "--client-url "
+                      + url
+                      + ": "
+                      + why
+                      + "; give the mirror's host name or address as clients reach it");
+            });
+    return url;
   }
 }

@@ -50,7 +50,11 @@ final class ClientConfigCommand implements Callable<Integer> {
       description = "Folder to write to (default: the current folder).")
   Path out;
 
-  @Option(names = "--force", description = "Replace files that already exist.")
+  @Option(
+      names = "--force",
+      description =
+          "Replace files that already exist, and accept a --url host that clients cannot reach"
+              + " (0.0.0.0, loopback, link-local).")
   boolean force;
 
   @Option(
@@ -71,6 +75,14 @@ final class ClientConfigCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     MirrorUrl mirror = MirrorUrl.parse("--url", url);
+    if (mirror.unreachableHost().isPresent() && !force) {
+      throw new UsageException(
+          "--url "
+              + mirror
+              + ": "
+              + mirror.unreachableHost().get()
+              + "; give the mirror's host name or address as clients reach it, or pass --force");
+    }
     if (syncInterval != null
         && (syncInterval < ClientSettings.MIN_SYNC_SECONDS
             || syncInterval > ClientSettings.MAX_SYNC_SECONDS)) {

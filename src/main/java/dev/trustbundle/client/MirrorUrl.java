@@ -43,6 +43,40 @@ public record MirrorUrl(String value) {
     }
   }
 
+  /**
+   * Why no client but the mirror host itself could reach this URL, if so: an unspecified address
+   * ({@code 0.0.0.0}, {@code ::}), a loopback one ({@code 127.0.0.0/8}, {@code ::1}, {@code
+   * localhost}) or a link-local one ({@code 169.254.0.0/16}, {@code fe80::/10}). Names are not
+   * resolved: only these literal forms are recognised.
+   */
+  public java.util.Optional<String> unreachableHost() {
+    String host;
+    if (isFileShare()) {
+      String rest = value.substring("file://\\\\".length());
+      int end = rest.indexOf('\\');
+      host = end < 0 ? rest : rest.substring(0, end);
+    } else {
+      host = URI.create(value).getHost();
+    }
+    String h = host.toLowerCase(Locale.ROOT);
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    String why = null;
+    if (h.equals("0.0.0.0") || h.matches("0+(:0*)*:*") || h.equals("::")) {
+      why = "an unspecified address (what a server listens on, not an address to connect to)";
+    } else if (h.matches("127(\\.\\d{1,3}){3}")
+        || h.equals("::1")
+        || h.equals("localhost")
+        || h.endsWith(".localhost")
+        || h.equals("ip6-localhost")) {
+      why = "a loopback address (each client would ask itself)";
+    } else if (h.matches("169\\.254(\\.\\d{1,3}){2}") || h.matches("fe[89ab][0-9a-f]?:.*")) {
+      why = "a link-local address (not reachable beyond one network segment)";
+    }
+    return java.util.Optional.ofNullable(why).map(w -> host + " is " + w);
+  }
+
   /** Whether the client reaches it over a file share. */
   public boolean isFileShare() {
     return value.regionMatches(true, 0, "file:", 0, 5);

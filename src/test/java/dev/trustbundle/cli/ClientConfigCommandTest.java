@@ -131,6 +131,26 @@ class ClientConfigCommandTest {
   }
 
   @Test
+  void refusesHostsClientsCannotReachUnlessForced(@TempDir Path dir) throws Exception {
+    for (String url :
+        List.of("http://0.0.0.0:80/", "http://127.0.0.1:8080/", "http://[fe80::1]/")) {
+      Run r = run("client-config", "--url", url, "--out", dir.resolve("a").toString());
+      assertThat(r.code()).as(url).isEqualTo(2);
+      assertThat(r.err().strip()).doesNotContain("\n").contains("--url").contains("--force");
+      assertThat(dir.resolve("a")).doesNotExist();
+    }
+    Run forced =
+        run(
+            "client-config",
+            "--url",
+            "http://127.0.0.1:8080/",
+            "--out",
+            dir.resolve("b").toString(),
+            "--force");
+    assertThat(forced.code()).as(forced.err()).isZero();
+  }
+
+  @Test
   void refusesToOverwriteUnlessForced(@TempDir Path dir) throws Exception {
     assertThat(run("client-config", "--url", "http://a.example/", "--out", dir.toString()).code())
         .isZero();

@@ -62,4 +62,36 @@ class MirrorUrlTest {
         .isInstanceOf(UsageException.class)
         .hasMessageContaining("longer than 1024");
   }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "http://0.0.0.0/",
+        "http://0.0.0.0:80/",
+        "http://[::]/",
+        "http://127.0.0.1:8080/",
+        "http://127.1.2.3/",
+        "http://localhost/ctl/",
+        "http://mirror.localhost/",
+        "http://[::1]/",
+        "http://169.254.10.20/",
+        "http://[fe80::1]/",
+        "file://\\\\127.0.0.1\\ctl"
+      })
+  void namesHostsClientsCannotReach(String url) {
+    assertThat(new MirrorUrl(url).unreachableHost()).isPresent();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "http://ctl.example.internal/",
+        "http://10.1.2.3/",
+        "https://[2001:db8::1]/ctl/",
+        "http://128.0.0.1/",
+        "file://\\\\fs01\\ctl"
+      })
+  void acceptsHostsClientsCanReach(String url) {
+    assertThat(new MirrorUrl(url).unreachableHost()).isEmpty();
+  }
 }
