@@ -485,17 +485,28 @@ public final class MirrorServer implements AutoCloseable {
     return versions.activeFailure().map(f -> f.bundleId() + ": " + f.reason());
   }
 
-  /** The URLs listened on, e.g. {@code http://127.0.0.1:8080/}. */
+  /**
+   * The URLs clients can use, e.g. {@code http://127.0.0.1:8080/}; for a wildcard bind the host's
+   * name and each reachable interface address, never {@code 0.0.0.0}.
+   */
   public List<String> urls() {
     List<String> out = new ArrayList<>();
+    List<java.net.InetAddress> addresses = null;
+    Optional<String> fqdn = Optional.empty();
     for (ServerConnector c : connectors) {
       String scheme =
           c.getDefaultConnectionFactory() instanceof SslConnectionFactory ? "https" : "http";
-      String host = c.getHost() == null ? "0.0.0.0" : c.getHost();
-      if (host.contains(":")) {
-        host = "[" + host + "]";
+      if (addresses == null && ListenUrls.isWildcard(c.getHost())) {
+        addresses = ListenUrls.interfaceAddresses();
+        fqdn = ListenUrls.fqdn();
       }
-      out.add(scheme + "://" + host + ":" + c.getLocalPort() + "/");
+      out.addAll(
+          ListenUrls.of(
+              scheme,
+              c.getHost(),
+              c.getLocalPort(),
+              addresses == null ? List.of() : addresses,
+              fqdn));
     }
     return out;
   }
