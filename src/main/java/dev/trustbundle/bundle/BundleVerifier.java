@@ -115,7 +115,7 @@ public final class BundleVerifier {
           "the bundle breaks the bundle rules: "
               + p.get(0)
               + (p.size() > 1 ? " (and " + (p.size() - 1) + " more)" : "")
-              + "; nothing was imported: rebuild it with trustbundle build");
+              + "; refused: rebuild it with trustbundle build");
     }
     warnings.addAll(report.warnings());
     return new Verified(

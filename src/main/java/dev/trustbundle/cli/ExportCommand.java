@@ -47,7 +47,9 @@ final class ExportCommand implements Callable<Integer> {
     if (!Files.isDirectory(state)) {
       throw new UsageException("--state " + state + " is not a folder");
     }
-    Export.Exported e = Export.write(new StateStore(state), out, f);
+    StateStore store = StateStore.existing(state);
+    store.checkState();
+    Export.Exported e = Export.write(store, out, f);
     Path target = e.target();
     var w = spec.commandLine().getOut();
     w.println(

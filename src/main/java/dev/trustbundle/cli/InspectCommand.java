@@ -162,8 +162,8 @@ final class InspectCommand implements Callable<Integer> {
       throw new UsageException(
           "--html renders a bundle's report, and "
               + files.get(0)
-              + " is a "
-              + reports.get(0).kind()
+              + " is "
+              + dev.trustbundle.report.Differ.article(String.valueOf(reports.get(0).kind()))
               + " file; give a bundle (.tar.gz)");
     }
     PrintWriter out = spec.commandLine().getOut();

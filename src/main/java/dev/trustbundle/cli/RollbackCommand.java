@@ -35,7 +35,7 @@ final class RollbackCommand implements Callable<Integer> {
     if (!Files.isDirectory(state)) {
       throw new dev.trustbundle.error.UsageException("--state " + state + " is not a folder");
     }
-    Manifest m = new StateStore(state).rollback(Optional.ofNullable(to));
+    Manifest m = StateStore.existing(state).rollback(Optional.ofNullable(to));
     spec.commandLine()
         .getOut()
         .println("activated " + m.bundleId() + " (sequence " + m.sequence() + ")");

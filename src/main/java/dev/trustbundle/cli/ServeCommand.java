@@ -32,8 +32,9 @@ import picocli.CommandLine.Spec;
           + " served (the last good one is kept) and is reported in /status, /metrics and the"
           + " history. /status, /status.json, /healthz and /metrics describe the mirror.",
       "Connections are capped in all and per client address. If serve can no longer work (out"
-          + " of memory, a thread it needs dead) it exits with code 70 so that its supervisor"
-          + " restarts it. SIGTERM stops it gracefully."
+          + " of memory, a thread it needs dead) it exits (code 3 when the JVM runs with"
+          + " -XX:+ExitOnOutOfMemoryError, as the launcher starts it; otherwise 70) so that its"
+          + " supervisor restarts it. SIGTERM stops it gracefully."
     })
 final class ServeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -95,7 +96,7 @@ final class ServeCommand implements Callable<Integer> {
       defaultValue = "" + MirrorServer.DEFAULT_MAX_CONNECTIONS,
       description = {
         "Most connections held open at once (default: ${DEFAULT-VALUE}); one over it is closed as"
-            + " it is accepted. Each may take up to 24 KiB of heap: size -Xmx for it (the launcher"
+            + " it is accepted. Each may take up to 16 KiB of heap: size -Xmx for it (the launcher"
             + " scripts/trustbundle does for the default)."
       })
   int maxConnections;

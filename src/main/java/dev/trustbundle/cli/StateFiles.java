@@ -25,7 +25,8 @@ final class StateFiles {
     if (!Files.isDirectory(state)) {
       throw new UsageException("--state " + state + " is not a folder");
     }
-    StateStore store = new StateStore(state);
+    StateStore store = StateStore.existing(state);
+    store.checkState();
     StateStore.Active a =
         store
             .active()

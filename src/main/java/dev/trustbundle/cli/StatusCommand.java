@@ -51,7 +51,7 @@ final class StatusCommand implements Callable<Integer> {
       throw new dev.trustbundle.error.UsageException("--state " + state + " is not a folder");
     }
     Instant now = Inputs.now(at);
-    StateStore store = new StateStore(state);
+    StateStore store = StateStore.existing(state);
     store.checkState();
     Optional<String> activeId = store.activeId();
     List<String> problems = activeId.map(id -> store.verifyVersion(id, now)).orElse(List.of());

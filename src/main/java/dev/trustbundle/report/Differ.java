@@ -80,12 +80,12 @@ public final class Differ {
         throw new UsageException(
             "OLD "
                 + before.path()
-                + " is a "
-                + a.label()
+                + " is "
+                + article(a.label())
                 + " list but NEW "
                 + after.path()
-                + " is a "
-                + b.label()
+                + " is "
+                + article(b.label())
                 + " list; compare two versions of the same list");
       }
       kinds.add(a);
@@ -187,7 +187,9 @@ public final class Differ {
                   + " "
                   + in.path()
                   + " is "
-                  + (r.format() == Format.UNKNOWN ? "not a list" : "a " + r.kind() + " file")
+                  + (r.format() == Format.UNKNOWN
+                      ? "not a list"
+                      : article(String.valueOf(r.kind())) + " file")
                   + "; diff compares lists (.cab, .stl) and TrustBundle bundles (.tar.gz)");
     };
   }
@@ -251,5 +253,10 @@ public final class Differ {
         lists,
         sha1 -> Optional.ofNullable(files.get("mirror/" + sha1.toUpperCase(Locale.ROOT) + ".crt")),
         true);
+  }
+
+  /** "an authroot", "a pinrules": the article English wants before a list's name. */
+  public static String article(String word) {
+    return ("aeiou".indexOf(Character.toLowerCase(word.charAt(0))) >= 0 ? "an " : "a ") + word;
   }
 }

@@ -71,6 +71,23 @@ public final class StateStore {
     this(dir, VersionCheck.Rules.BUNDLE_CHECK, Durable.Faults.NONE);
   }
 
+  /**
+   * An existing state folder, for the commands that only read it or change what it holds (status,
+   * rollback, export, check): a folder that is not one is refused, not turned into one.
+   *
+   * @throws UsageException when {@code dir} has no {@code versions/} folder
+   */
+  public static StateStore existing(Path dir) {
+    if (!Files.isDirectory(dir.resolve("versions"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new UsageException(
+          "--state "
+              + dir
+              + " is not a state folder (it has no versions/ folder); give the folder import"
+              + " wrote, or import a bundle into it first");
+    }
+    return new StateStore(dir);
+  }
+
   /** A store with other bundle rules and a fault seam: for the store's own tests. */
   StateStore(Path dir, VersionCheck.Rules rules, Durable.Faults faults) {
     this.dir = dir;
@@ -339,6 +356,7 @@ public final class StateStore {
 
   /** Makes a kept version active again; with no id, the one before the active one. */
   public Manifest rollback(Optional<String> id) {
+    checkState();
     try (Lock lock = lock()) {
       lock.ensureHeld();
       cleanLeftovers();
@@ -355,14 +373,21 @@ public final class StateStore {
                 .mapToLong(k -> k.manifest().sequence())
                 .findFirst()
                 .orElse(Long.MAX_VALUE);
-        target =
-            good.stream()
-                .filter(v -> v.sequence() < current)
-                .reduce((a, b) -> b)
-                .orElseThrow(
-                    () ->
-                        new UsageException(
-                            "there is no older version that verifies to roll back to in " + dir));
+        Optional<Manifest> older =
+            good.stream().filter(v -> v.sequence() < current).reduce((a, b) -> b);
+        if (older.isEmpty()) {
+          // Older versions that fail are named and recorded, as with --to.
+          Optional<Kept> damaged =
+              kept.stream()
+                  .filter(k -> !k.valid() && k.manifest() != null)
+                  .filter(k -> k.manifest().sequence() < current)
+                  .reduce((a, b) -> b);
+          if (damaged.isPresent()) {
+            chosen(damaged.get().id(), kept, good);
+          }
+          throw new UsageException("there is no older version to roll back to in " + dir);
+        }
+        target = older.get();
       }
       Instant at = clock.instant();
       activate(target.bundleId(), at, rules);

@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,6 +77,29 @@ class StateCommandsTest {
     Run status = run("status", "--state", dir.toString());
     assertThat(status.code()).isEqualTo(3);
     assertThat(status.err()).contains("state folder damaged");
+    // Every command that acts on the state stops the same way, and nothing is written.
+    for (String[] cmd :
+        List.of(
+            new String[] {"rollback", "--state", dir.toString()},
+            new String[] {
+              "export", "--state", dir.toString(), "--out", dir.resolve("w").toString()
+            },
+            new String[] {"check", "--expiring", "--state", dir.toString()})) {
+      Run r = run(cmd);
+      assertThat(r.code()).as(cmd[0]).isEqualTo(3);
+      assertThat(r.err()).as(cmd[0]).contains("state folder damaged");
+    }
+    assertThat(dir.resolve("w")).doesNotExist();
+  }
+
+  @Test
+  void commandsThatReadTheStateRefuseAFolderThatIsNotOne(@TempDir Path dir) throws Exception {
+    for (String cmd : List.of("status", "rollback")) {
+      Run r = run(cmd, "--state", dir.toString());
+      assertThat(r.code()).as(cmd).isEqualTo(2);
+      assertThat(r.err()).as(cmd).contains("is not a state folder");
+    }
+    assertThat(dir.resolve("versions")).as("nothing created").doesNotExist();
   }
 
   @Test

@@ -121,7 +121,7 @@ class StateStoreTest {
         .hasMessageContaining("bundle-a fails verification")
         .hasMessageContaining("is missing");
     assertThatThrownBy(() -> s.rollback(Optional.empty()))
-        .hasMessageContaining("no older version that verifies");
+        .hasMessageContaining("fails verification and cannot be activated");
     assertThat(s.activeId()).contains("bundle-b");
   }
 
