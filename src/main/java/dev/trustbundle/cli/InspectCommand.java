@@ -41,12 +41,14 @@ import picocli.CommandLine.Spec;
     versionProvider = Main.Version.class,
     description = {
       "Parses and verifies Microsoft trust lists (.cab, .stl), serialized stores (.sst),"
-          + " certificates (.crt, .cer, .pem) and CRLs (.crl).",
+          + " certificates (.crt, .cer, .pem), CRLs (.crl) and TrustBundle bundles (.tar.gz).",
       "A list's signature is checked over the exact bytes, its signer chain is built to a pinned"
           + " Microsoft root and validated at the list's thisUpdate; every <SHA1>.crt in the"
           + " roots folder is checked against its authroot entry; certificates named on the same"
           + " command line as a valid authroot list are checked against it; a CRL's signature"
-          + " is checked with the certificate of its issuer named on the same command line."
+          + " is checked with the certificate of its issuer named on the same command line; a"
+          + " bundle's manifest signature, every file against the manifest and the bundle rules"
+          + " (every problem listed), and its expiry."
     })
 final class InspectCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
