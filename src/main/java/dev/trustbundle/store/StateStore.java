@@ -55,6 +55,7 @@ public final class StateStore {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TMP_PREFIX = ".incoming-";
   private static final String DELETING_PREFIX = ".deleting-";
+  private static final String REPLACED_PREFIX = ".replaced-";
 
   /** The files against the manifest, no bundle rules: for bytes the verifier has just checked. */
   private static final VersionCheck.Rules INTEGRITY_ONLY = (m, files, now) -> List.of();
@@ -98,6 +99,32 @@ public final class StateStore {
       Files.createDirectories(dir.resolve("versions"));
     } catch (IOException e) {
       throw new UsageException("--state " + dir + " cannot be created (" + e.getMessage() + ")");
+    }
+    restoreSetAside();
+  }
+
+  /**
+   * Brings back a version set aside for a replacement that never arrived (a crash between the two
+   * renames of a re-import), whatever command runs next, serve included: active.json then names a
+   * folder that exists again.
+   */
+  private void restoreSetAside() {
+    try (DirectoryStream<Path> ds =
+        Files.newDirectoryStream(dir.resolve("versions"), REPLACED_PREFIX + "*")) {
+      for (Path p : ds) {
+        String name = p.getFileName().toString();
+        if (name.length() <= REPLACED_PREFIX.length() + 37) {
+          continue;
+        }
+        String id = name.substring(REPLACED_PREFIX.length(), name.length() - 37);
+        Path back = dir.resolve("versions").resolve(id);
+        if (id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+            && !Files.exists(back, LinkOption.NOFOLLOW_LINKS)) {
+          Files.move(p, back, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Left for cleanLeftovers under the lock; nothing is lost.
     }
   }
 
@@ -332,7 +359,6 @@ public final class StateStore {
       if (same) {
         return;
       }
-      remove(id);
     }
     Path versions = dir.resolve("versions");
     Path tmp = versions.resolve(TMP_PREFIX + UUID.randomUUID());
@@ -351,7 +377,16 @@ public final class StateStore {
     // files cost seconds of waiting on the disk).
     Durable.forceAll(written);
     Durable.syncTree(tmp);
-    durable.rename("version " + id, tmp, target);
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      // The folder active.json may name is never removed before its replacement is in place: it
+      // is set aside under a name the next run restores if the replacement never arrived.
+      Path aside = versions.resolve(REPLACED_PREFIX + id + "-" + UUID.randomUUID());
+      durable.rename("set aside " + id, target, aside);
+      durable.rename("version " + id, tmp, target);
+      Durable.deleteTree(aside);
+    } else {
+      durable.rename("version " + id, tmp, target);
+    }
   }
 
   /** Makes a kept version active again; with no id, the one before the active one. */
@@ -563,7 +598,18 @@ public final class StateStore {
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve("versions"))) {
       for (Path p : ds) {
         String name = p.getFileName().toString();
-        if (name.startsWith(TMP_PREFIX) || name.startsWith(DELETING_PREFIX)) {
+        if (name.startsWith(REPLACED_PREFIX)) {
+          // A version set aside for a replacement that never arrived comes back; one whose
+          // replacement is in place goes.
+          String id = name.substring(REPLACED_PREFIX.length(), name.length() - 37);
+          Path back = dir.resolve("versions").resolve(id);
+          if (!Files.exists(back, LinkOption.NOFOLLOW_LINKS)
+              && id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+            Files.move(p, back, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+          } else {
+            Durable.deleteTree(p);
+          }
+        } else if (name.startsWith(TMP_PREFIX) || name.startsWith(DELETING_PREFIX)) {
           Durable.deleteTree(p);
         }
       }

@@ -90,6 +90,34 @@ class StateStoreTest {
   }
 
   @Test
+  void reimportingTheActiveBundleNeverLeavesActiveJsonNamingAMissingFolder(@TempDir Path root)
+      throws Exception {
+    // The active version rotted on disk; the README says to import its bundle again, which
+    // replaces the folder active.json names.
+    FailAt count = new FailAt(0);
+    Path probe = root.resolve("probe");
+    importInto(store(probe), A);
+    Files.writeString(probe.resolve("versions/bundle-a/mirror/authrootseq.txt"), "rot");
+    importInto(store(probe, count), A);
+    assertThat(count.steps).contains("set aside bundle-a", "version bundle-a");
+    for (int n = 1; n <= count.steps.size(); n++) {
+      Path dir = root.resolve("step-" + n);
+      importInto(store(dir), A);
+      Files.writeString(dir.resolve("versions/bundle-a/mirror/authrootseq.txt"), "rot");
+      FailAt fault = new FailAt(n);
+      String where = "failed before " + count.steps.get(n - 1);
+      assertThatThrownBy(() -> importInto(store(dir, fault), A)).as(where);
+      StateStore after = store(dir);
+      after.cleanLeftovers();
+      assertThat(after.activeId()).as(where).contains("bundle-a");
+      // The folder active.json names is there (rotted or replaced), never gone.
+      assertThat(dir.resolve("versions/bundle-a/manifest.json")).as(where).exists();
+      importInto(after, A);
+      assertThat(after.verifyVersion("bundle-a")).as(where).isEmpty();
+    }
+  }
+
+  @Test
   void aGuardLeftBelowTheActiveVersionByAnEarlierReleaseStillRefusesOlderBundles(@TempDir Path dir)
       throws Exception {
     importInto(store(dir), A);
