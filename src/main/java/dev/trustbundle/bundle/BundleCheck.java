@@ -5,6 +5,7 @@ import dev.trustbundle.ctl.Certificates;
 import dev.trustbundle.ctl.Ctl;
 import dev.trustbundle.ctl.CtlKind;
 import dev.trustbundle.ctl.CtlParser;
+import dev.trustbundle.ctl.Der;
 import dev.trustbundle.ctl.Hex;
 import dev.trustbundle.ctl.SignedCtl;
 import dev.trustbundle.error.Messages;
@@ -303,6 +304,17 @@ public final class BundleCheck {
                   + role.get().label());
         }
         total += Math.max(0, f.size());
+      }
+      long profileCerts =
+          roles.values().stream()
+              .filter(r -> r == FileRole.EXTRA_ROOT || r == FileRole.INTERMEDIATE)
+              .count();
+      if (profileCerts > Budget.MAX_PROFILE_CERTS) {
+        problems.add(
+            "the bundle carries "
+                + profileCerts
+                + " extra roots and intermediates, over the budget of "
+                + Budget.MAX_PROFILE_CERTS);
       }
       if (total > Budget.MAX_TOTAL) {
         problems.add(
@@ -756,7 +768,20 @@ public final class BundleCheck {
     void crl(Manifest.FileInfo f, List<X509Certificate> issuers) {
       X509CRL crl;
       try {
-        crl = Certificates.parseCrl(Certificates.crlDer(files.read(f.path()), f.path()), f.path());
+        byte[] der = Certificates.crlDer(files.read(f.path()), f.path());
+        // Counted before the JDK's parser, which holds an object per entry.
+        int entries = revokedEntries(der, f.path());
+        if (entries > Budget.MAX_CRL_ENTRIES) {
+          problems.add(
+              f.path()
+                  + " revokes "
+                  + entries
+                  + " certificates, over the budget of "
+                  + Budget.MAX_CRL_ENTRIES
+                  + " entries per CRL");
+          return;
+        }
+        crl = Certificates.parseCrl(der, f.path());
       } catch (RuntimeException e) {
         problems.add(f.path() + ": " + Messages.plain(e));
         return;
@@ -788,6 +813,32 @@ public final class BundleCheck {
         warnings.add(
             f.path() + " is stale: its nextUpdate " + next + " has passed; build a new bundle");
       }
+    }
+
+    /**
+     * The number of revokedCertificates entries of a DER CRL (RFC 5280 5.1: the third SEQUENCE of
+     * tbsCertList, after the signature AlgorithmIdentifier and the issuer Name), read without
+     * building them.
+     */
+    static int revokedEntries(byte[] der, String what) {
+      Der.Tlv list = Der.readWhole(der, what);
+      Der.Tlv tbs = Der.read(der, list.valueStart(), list.end(), what);
+      int pos = tbs.valueStart();
+      int sequences = 0;
+      while (pos < tbs.end()) {
+        Der.Tlv t = Der.read(der, pos, tbs.end(), what);
+        if (t.tag() == Der.SEQUENCE && ++sequences == 3) {
+          int count = 0;
+          int p = t.valueStart();
+          while (p < t.end()) {
+            p = Der.read(der, p, t.end(), what).end();
+            count++;
+          }
+          return count;
+        }
+        pos = t.end();
+      }
+      return 0;
     }
 
     void sourceUrl(Manifest.FileInfo f, FileRole role) {

@@ -356,6 +356,43 @@ class BundleCheckTest {
   }
 
   @Test
+  void refusesACrlWithMoreEntriesThanServeCanParse() throws Exception {
+    var b =
+        new org.bouncycastle.cert.X509v2CRLBuilder(
+            org.bouncycastle.asn1.x500.X500Name.getInstance(
+                pki.root.cert().getSubjectX500Principal().getEncoded()),
+            java.util.Date.from(Instant.parse("2025-06-01T00:00:00Z")));
+    b.setNextUpdate(java.util.Date.from(Instant.parse("2025-07-01T00:00:00Z")));
+    java.util.Date when = java.util.Date.from(Instant.parse("2025-05-01T00:00:00Z"));
+    for (int i = 0; i <= Budget.MAX_CRL_ENTRIES; i++) {
+      b.addCRLEntry(java.math.BigInteger.valueOf(1000 + i), when, 1);
+    }
+    byte[] crl =
+        b.build(
+                new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withRSA")
+                    .build(pki.root.key()))
+            .getEncoded();
+    assertThat(crl.length).isLessThan((int) Budget.MAX_CRL);
+    assertThat(
+            changed(e -> e.put("crl/crl.example/big.crl", crl, "crl", "http://crl.example/big.crl"))
+                .problems())
+        .anyMatch(p -> p.contains("revokes 100001 certificates, over the budget"));
+  }
+
+  @Test
+  void refusesMoreProfileCertificatesThanTheBudget() {
+    BundleCheck.Report r =
+        changed(
+            e -> {
+              for (int i = 0; i <= Budget.MAX_PROFILE_CERTS; i++) {
+                String name = String.format("%040X", i);
+                e.put("extra/roots/" + name + ".crt", new byte[] {(byte) i}, "extra-root");
+              }
+            });
+    assertThat(r.problems()).anyMatch(p -> p.contains("extra roots and intermediates, over"));
+  }
+
+  @Test
   void refusesClientFilesTheToolDoesNotWrite() {
     assertThat(changed(e -> e.put("client/evil.ps1", "x".getBytes(), "client")).problems())
         .anyMatch(p -> p.contains("client/evil.ps1 is not a place"));
