@@ -224,6 +224,9 @@ public final class BundleCheck {
     return MIRROR_NAMES.containsKey("mirror/" + n) || n.matches("[0-9a-f]{40}\\.crt");
   }
 
+  /** Most intermediates between a profile intermediate and a root of the bundle. */
+  static final int MAX_CHAIN = 8;
+
   /** The state of one check. */
   private static final class Run {
     final Manifest m;
@@ -688,12 +691,29 @@ public final class BundleCheck {
       for (Manifest.FileInfo f : intermediates) {
         certificate(f).ifPresent(c -> inter.put(f.path(), c));
       }
-      issuers.addAll(inter.values());
+      // Anchored: a root of the bundle, or issued by an anchored certificate, at most
+      // MAX_CHAIN intermediates deep; two CAs that issue each other anchor nothing.
+      List<X509Certificate> anchored = new ArrayList<>(issuers);
+      Map<String, X509Certificate> pending = new LinkedHashMap<>(inter);
+      for (int depth = 0; depth < MAX_CHAIN && !pending.isEmpty(); depth++) {
+        Map<String, X509Certificate> next = new LinkedHashMap<>();
+        List<X509Certificate> level = List.copyOf(anchored);
+        for (Map.Entry<String, X509Certificate> e : pending.entrySet()) {
+          if (Issuers.find(e.getValue(), level).isPresent()) {
+            next.put(e.getKey(), e.getValue());
+          }
+        }
+        if (next.isEmpty()) {
+          break;
+        }
+        anchored.addAll(next.values());
+        next.keySet().forEach(pending::remove);
+      }
       for (Map.Entry<String, X509Certificate> e : inter.entrySet()) {
-        intermediate(e.getKey(), e.getValue(), issuers);
+        intermediate(e.getKey(), e.getValue(), !pending.containsKey(e.getKey()));
       }
       for (Manifest.FileInfo f : crls) {
-        crl(f, issuers);
+        crl(f, anchored);
       }
     }
 
@@ -728,17 +748,17 @@ public final class BundleCheck {
       out.add(c);
     }
 
-    void intermediate(String path, X509Certificate c, List<X509Certificate> issuers) {
+    void intermediate(String path, X509Certificate c, boolean anchored) {
       if (c.getBasicConstraints() < 0) {
         problems.add(path + " is not a CA certificate");
         return;
       }
-      List<X509Certificate> others = new ArrayList<>(issuers);
-      others.remove(c);
-      if (Issuers.find(c, others).isEmpty()) {
+      if (!anchored) {
         problems.add(
             path
-                + " is not issued by a certificate of the bundle (issuer "
+                + " does not chain to a root of the bundle within "
+                + MAX_CHAIN
+                + " certificates (issuer "
                 + Messages.plain(c.getIssuerX500Principal().getName())
                 + ")");
         return;

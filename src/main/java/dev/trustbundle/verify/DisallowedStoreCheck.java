@@ -23,6 +23,9 @@ import org.bouncycastle.asn1.x509.Certificate;
 public final class DisallowedStoreCheck {
   private DisallowedStoreCheck() {}
 
+  /** CERT_SHA1_HASH_PROP_ID (wincrypt.h): the one property a certificate of the store has. */
+  private static final int SHA1_HASH_PROP_ID = 3;
+
   /** Most problems listed; the rest are counted. */
   private static final int MAX_LISTED = 5;
 
@@ -49,6 +52,7 @@ public final class DisallowedStoreCheck {
     }
     int certificates = 0;
     int unlisted = 0;
+    Set<String> seen = new HashSet<>();
     for (SstElement el : elements) {
       if (el.type() != SstElement.Type.CERTIFICATE) {
         add(
@@ -61,6 +65,40 @@ public final class DisallowedStoreCheck {
         continue;
       }
       certificates++;
+      // Only what certutil writes: the certificate and its SHA-1 hash property, which must be
+      // the certificate's; no other properties, no repeats. (A certificate the JDK cannot parse
+      // is kept: Microsoft's store holds deliberately malformed ones, reference 3.6.)
+      byte[] hash = el.properties().get(SHA1_HASH_PROP_ID);
+      if (hash != null && !Hex.upper(hash).equals(el.sha1())) {
+        add(
+            problems,
+            "certificate "
+                + el.index()
+                + " (SHA-1 "
+                + el.sha1()
+                + ") carries the SHA-1 hash property of another certificate ("
+                + Hex.upper(hash)
+                + ")");
+        continue;
+      }
+      Set<Integer> extra = new java.util.TreeSet<>(el.properties().keySet());
+      extra.remove(SHA1_HASH_PROP_ID);
+      if (!extra.isEmpty()) {
+        add(
+            problems,
+            "certificate "
+                + el.index()
+                + " (SHA-1 "
+                + el.sha1()
+                + ") carries properties "
+                + extra
+                + " besides its SHA-1 hash; a disallowed store carries only that");
+        continue;
+      }
+      if (!seen.add(el.sha1())) {
+        add(problems, "certificate " + el.index() + " (SHA-1 " + el.sha1() + ") is repeated");
+        continue;
+      }
       String md5 = keyMd5(el.encoded());
       if (md5 == null) {
         add(problems, "certificate " + el.index() + " (SHA-1 " + el.sha1() + ") has no key");

@@ -317,6 +317,41 @@ class BundleCheckTest {
   }
 
   @Test
+  void refusesAStoreWhosePropertiesLieOrRepeat() {
+    byte[] listed = CtlBuilder.der(roots.get(1));
+    byte[] otherSha1 = CtlBuilder.digest("SHA-1", CtlBuilder.der(roots.get(0)));
+    byte[] lyingHash =
+        store(dev.trustbundle.testing.TestStores.record(3, otherSha1), record(32, listed));
+    assertThat(changed(e -> e.put("mirror/disallowedcert.sst", lyingHash, "store")).problems())
+        .anyMatch(p -> p.contains("carries the SHA-1 hash property of another certificate"));
+    byte[] friendlyName =
+        store(
+            record(3, CtlBuilder.digest("SHA-1", listed)),
+            record(11, CtlBuilder.utf16z("Microsoft Root Authority")),
+            record(32, listed));
+    assertThat(changed(e -> e.put("mirror/disallowedcert.sst", friendlyName, "store")).problems())
+        .anyMatch(p -> p.contains("carries properties [11]"));
+    byte[] twice = sst(List.of(roots.get(1), roots.get(1)));
+    assertThat(changed(e -> e.put("mirror/disallowedcert.sst", twice, "store")).problems())
+        .anyMatch(p -> p.contains("is repeated"));
+  }
+
+  static byte[] record(int propId, byte[] value) {
+    return dev.trustbundle.testing.TestStores.record(propId, value);
+  }
+
+  /** A store of these records (header, records, end record). */
+  static byte[] store(byte[]... records) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.writeBytes(new byte[] {0, 0, 0, 0, 'C', 'E', 'R', 'T'});
+    for (byte[] r : records) {
+      out.writeBytes(r);
+    }
+    out.writeBytes(new byte[12]);
+    return out.toByteArray();
+  }
+
+  @Test
   void refusesARootTheListDoesNotName() {
     byte[] other = CtlBuilder.der(ecRoot("CN=Not Listed"));
     String path = "mirror/" + Hex.sha1(other) + ".crt";
@@ -457,7 +492,38 @@ class BundleCheckTest {
                     e ->
                         e.put("extra/intermediates/" + Hex.sha1(der) + ".crt", der, "intermediate"))
                 .problems())
-        .anyMatch(p -> p.contains("is not issued by a certificate of the bundle"));
+        .anyMatch(p -> p.contains("does not chain to a root of the bundle"));
+  }
+
+  @Test
+  void refusesIntermediatesThatIssueEachOtherAndTheirCrls() throws Exception {
+    java.security.KeyPair ka = TestPki.rsa();
+    java.security.KeyPair kb = TestPki.rsa();
+    Instant from = Instant.parse("2020-01-01T00:00:00Z");
+    Instant to = Instant.parse("2040-01-01T00:00:00Z");
+    TestPki.Issued a0 =
+        new TestPki.Issued(
+            TestPki.cert("CN=Loop A", ka, null, from, to, true, null, "SHA256withRSA"),
+            ka.getPrivate());
+    TestPki.Issued b0 =
+        new TestPki.Issued(
+            TestPki.cert("CN=Loop B", kb, null, from, to, true, null, "SHA256withRSA"),
+            kb.getPrivate());
+    byte[] a =
+        CtlBuilder.der(TestPki.cert("CN=Loop A", ka, b0, from, to, true, null, "SHA256withRSA"));
+    byte[] b =
+        CtlBuilder.der(TestPki.cert("CN=Loop B", kb, a0, from, to, true, null, "SHA256withRSA"));
+    byte[] crl = crl(a0);
+    BundleCheck.Report r =
+        changed(
+            e ->
+                e.put("extra/intermediates/" + Hex.sha1(a) + ".crt", a, "intermediate")
+                    .put("extra/intermediates/" + Hex.sha1(b) + ".crt", b, "intermediate")
+                    .put("crl/crl.example/loop.crl", crl, "crl", "http://crl.example/loop.crl"));
+    assertThat(r.problems())
+        .anyMatch(p -> p.contains(Hex.sha1(a) + ".crt does not chain to a root of the bundle"))
+        .anyMatch(p -> p.contains(Hex.sha1(b) + ".crt does not chain to a root of the bundle"))
+        .anyMatch(p -> p.contains("loop.crl is not signed by a certificate of the bundle"));
   }
 
   static byte[] crl(TestPki.Issued issuer) throws Exception {
