@@ -13,7 +13,6 @@ import dev.trustbundle.verify.AnchorSource;
 import dev.trustbundle.verify.CtlVerification;
 import dev.trustbundle.verify.CtlVerifier;
 import dev.trustbundle.verify.DisallowedStoreCheck;
-import dev.trustbundle.verify.Issuers;
 import dev.trustbundle.verify.RootCheck;
 import dev.trustbundle.verify.TrustAnchors;
 import dev.trustbundle.verify.VerifyOptions;
@@ -169,7 +168,14 @@ public final class BundleCheck {
       run.lists();
       run.secondaryFiles();
       run.roots();
-      run.profileItems();
+      try {
+        run.profileItems();
+      } catch (IllegalStateException e) {
+        if (!TOO_MUCH_WORK.equals(e.getMessage())) {
+          throw e;
+        }
+        run.problems.add(TOO_MUCH_WORK);
+      }
     }
     return new Report(run.problems, run.warnings, run.listLines, run.filesVerified);
   }
@@ -224,6 +230,17 @@ public final class BundleCheck {
     return MIRROR_NAMES.containsKey("mirror/" + n) || n.matches("[0-9a-f]{40}\\.crt");
   }
 
+  /**
+   * Most signature checks while chaining a bundle's intermediates and CRLs: certificates that share
+   * names make each candidate a check, and a version must load in seconds.
+   */
+  static final int MAX_SIGNATURE_CHECKS = 20_000;
+
+  private static final String TOO_MUCH_WORK =
+      "the bundle's certificates share names so much that chaining them would take over "
+          + MAX_SIGNATURE_CHECKS
+          + " signature checks";
+
   /** Most intermediates between a profile intermediate and a root of the bundle. */
   static final int MAX_CHAIN = 8;
 
@@ -241,6 +258,7 @@ public final class BundleCheck {
     final Map<String, Manifest.FileInfo> byPath = new LinkedHashMap<>();
     final Map<String, FileRole> roles = new HashMap<>();
     final Map<String, String> sourceUrls = new HashMap<>();
+    int signatureChecks;
     final Map<CtlKind, Ctl> verified = new EnumMap<>(CtlKind.class);
     final Map<CtlKind, byte[]> stl = new EnumMap<>(CtlKind.class);
     int filesVerified;
@@ -699,7 +717,7 @@ public final class BundleCheck {
         Map<String, X509Certificate> next = new LinkedHashMap<>();
         List<X509Certificate> level = List.copyOf(anchored);
         for (Map.Entry<String, X509Certificate> e : pending.entrySet()) {
-          if (Issuers.find(e.getValue(), level).isPresent()) {
+          if (issuer(e.getValue(), level).isPresent()) {
             next.put(e.getKey(), e.getValue());
           }
         }
@@ -715,6 +733,28 @@ public final class BundleCheck {
       for (Manifest.FileInfo f : crls) {
         crl(f, anchored);
       }
+    }
+
+    /**
+     * The certificate among {@code candidates} that issued {@code child} (same name, signature
+     * verifies), counting every signature check against the bound.
+     */
+    Optional<X509Certificate> issuer(X509Certificate child, List<X509Certificate> candidates) {
+      for (X509Certificate c : candidates) {
+        if (c == child || !c.getSubjectX500Principal().equals(child.getIssuerX500Principal())) {
+          continue;
+        }
+        if (++signatureChecks > MAX_SIGNATURE_CHECKS) {
+          throw new IllegalStateException(TOO_MUCH_WORK);
+        }
+        try {
+          child.verify(c.getPublicKey());
+          return Optional.of(c);
+        } catch (GeneralSecurityException | RuntimeException e) {
+          // Same name, other key: keep looking.
+        }
+      }
+      return Optional.empty();
     }
 
     Optional<X509Certificate> certificate(Manifest.FileInfo f) {
@@ -809,6 +849,9 @@ public final class BundleCheck {
       boolean signed = false;
       for (X509Certificate c : issuers) {
         if (c.getSubjectX500Principal().equals(crl.getIssuerX500Principal())) {
+          if (++signatureChecks > MAX_SIGNATURE_CHECKS) {
+            throw new IllegalStateException(TOO_MUCH_WORK);
+          }
           try {
             crl.verify(c.getPublicKey());
             signed = true;

@@ -147,6 +147,9 @@ public final class MirrorServer implements AutoCloseable {
   private final Watchdog watchdog;
   private final Duration scrubInterval;
 
+  /** How long loading and verifying one version may hold the import watcher. */
+  static final long LOAD_GRACE_MILLIS = 5 * 60_000;
+
   /** How long a new connection may take to send its first request's headers. */
   static final long HEADER_TIMEOUT_MILLIS = 10_000;
 
@@ -367,8 +370,11 @@ public final class MirrorServer implements AutoCloseable {
   private void tick() {
     // Nothing may end this task: a scheduled task that throws is never run again.
     try {
-      watchdog.beat("the import watcher");
+      // Loading a version within the budget takes seconds; the grant keeps a slow disk or a
+      // slow machine from being taken for a dead watcher, while a load stuck for good still is.
+      watchdog.grant("the import watcher", LOAD_GRACE_MILLIS);
       versions.reload();
+      watchdog.beat("the import watcher");
       relievePressure();
       slowClients.sweep(
           System.currentTimeMillis(), pressed ? PRESSED_MILLIS : HEADER_TIMEOUT_MILLIS);

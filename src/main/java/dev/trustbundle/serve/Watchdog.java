@@ -57,6 +57,14 @@ final class Watchdog {
     beats.put(name, clock.getAsLong());
   }
 
+  /**
+   * Grants a part that is about to do a long, bounded piece of work (loading and verifying a
+   * version) {@code graceMillis} more before it counts as stalled; its next beat ends the grant.
+   */
+  void grant(String name, long graceMillis) {
+    beats.put(name, clock.getAsLong() + graceMillis);
+  }
+
   /** Gives every part its task and reports the first one stalled; called every second. */
   void check() {
     long now = clock.getAsLong();

@@ -46,6 +46,22 @@ class WatchdogTest {
   }
 
   @Test
+  void aLongLoadWithinItsGrantIsNotTakenForAStallButAStuckOneIs() {
+    dog.watchSelfBeating("the import watcher");
+    // A version that takes a minute to verify: the watcher is busy, not dead.
+    dog.grant("the import watcher", MirrorServer.LOAD_GRACE_MILLIS);
+    for (int i = 0; i < 60; i++) {
+      now.addAndGet(1000);
+      dog.check();
+    }
+    assertThat(fatal).isEmpty();
+    // One that never ends is still reported, once the grant and the stall time are over.
+    now.addAndGet(MirrorServer.LOAD_GRACE_MILLIS);
+    dog.check();
+    assertThat(fatal).hasSize(1);
+  }
+
+  @Test
   void aSelfBeatingPartThatStopsBeatingIsReported() {
     dog.watchSelfBeating("the import watcher");
     now.addAndGet(10_000);
