@@ -241,6 +241,9 @@ public final class BundleCheck {
           + MAX_SIGNATURE_CHECKS
           + " signature checks";
 
+  /** The longest grace period a profile may give removed roots ({@code grace-days}). */
+  static final int MAX_GRACE_DAYS = 3650;
+
   /** Most intermediates between a profile intermediate and a root of the bundle. */
   static final int MAX_CHAIN = 8;
 
@@ -372,6 +375,14 @@ public final class BundleCheck {
                 + " is past its grace period (kept until "
                 + Messages.printable(String.valueOf(r.keepUntil()), 40)
                 + ")");
+      } else if (keptAt(r, created.plus(Duration.ofDays(MAX_GRACE_DAYS)))) {
+        problems.add(
+            Messages.printable(f.path(), 120)
+                + " is kept until "
+                + Messages.printable(String.valueOf(r.keepUntil()), 40)
+                + ", more than the longest grace period ("
+                + MAX_GRACE_DAYS
+                + " days) after the bundle was built");
       }
     }
 
