@@ -65,53 +65,20 @@ public final class DisallowedStoreCheck {
         continue;
       }
       certificates++;
-      // Only what certutil writes: the certificate and its SHA-1 hash property, which must be
-      // the certificate's; no other properties, no repeats. (A certificate the JDK cannot parse
-      // is kept: Microsoft's store holds deliberately malformed ones, reference 3.6.)
-      byte[] hash = el.properties().get(SHA1_HASH_PROP_ID);
-      if (hash != null && !Hex.upper(hash).equals(el.sha1())) {
+      String why = problem(el, seen, listed);
+      if (why != null) {
+        unlisted += why.startsWith(UNLISTED) ? 1 : 0;
         add(
             problems,
             "certificate "
                 + el.index()
                 + " (SHA-1 "
                 + el.sha1()
-                + ") carries the SHA-1 hash property of another certificate ("
-                + Hex.upper(hash)
-                + ")");
-        continue;
-      }
-      Set<Integer> extra = new java.util.TreeSet<>(el.properties().keySet());
-      extra.remove(SHA1_HASH_PROP_ID);
-      if (!extra.isEmpty()) {
-        add(
-            problems,
-            "certificate "
-                + el.index()
-                + " (SHA-1 "
-                + el.sha1()
-                + ") carries properties "
-                + extra
-                + " besides its SHA-1 hash; a disallowed store carries only that");
-        continue;
-      }
-      if (!seen.add(el.sha1())) {
-        add(problems, "certificate " + el.index() + " (SHA-1 " + el.sha1() + ") is repeated");
-        continue;
-      }
-      String md5 = keyMd5(el.encoded());
-      if (md5 == null) {
-        add(problems, "certificate " + el.index() + " (SHA-1 " + el.sha1() + ") has no key");
-      } else if (!listed.contains(md5)) {
-        unlisted++;
-        add(
-            problems,
-            "certificate "
-                + el.index()
-                + " (SHA-1 "
-                + el.sha1()
-                + ") is not named by the disallowed list"
-                + disallowed.sequenceNumber().map(s -> " " + s.hex()).orElse(""));
+                + ") "
+                + why
+                + (why.startsWith(UNLISTED)
+                    ? disallowed.sequenceNumber().map(x -> " " + x.hex()).orElse("")
+                    : ""));
       }
     }
     if (certificates == 0) {
@@ -123,6 +90,36 @@ public final class DisallowedStoreCheck {
       problems.add(more + " more problem(s)" + (unlisted > 0 ? " of the same kind" : ""));
     }
     return problems;
+  }
+
+  private static final String UNLISTED = "is not named by the disallowed list";
+
+  /**
+   * Why one certificate of the store may not be there, or null. Only what certutil writes: the
+   * certificate and its SHA-1 hash property, which must be the certificate's; no other property, no
+   * repeat. (A certificate the JDK cannot parse is kept: Microsoft's store holds deliberately
+   * malformed ones, reference 3.6.)
+   */
+  private static String problem(SstElement el, Set<String> seen, Set<String> listed) {
+    byte[] hash = el.properties().get(SHA1_HASH_PROP_ID);
+    if (hash != null && !Hex.upper(hash).equals(el.sha1())) {
+      return "carries the SHA-1 hash property of another certificate (" + Hex.upper(hash) + ")";
+    }
+    Set<Integer> extra = new java.util.TreeSet<>(el.properties().keySet());
+    extra.remove(SHA1_HASH_PROP_ID);
+    if (!extra.isEmpty()) {
+      return "carries properties "
+          + extra
+          + " besides its SHA-1 hash; a disallowed store carries only that";
+    }
+    if (!seen.add(el.sha1())) {
+      return "is repeated";
+    }
+    String md5 = keyMd5(el.encoded());
+    if (md5 == null) {
+      return "has no key";
+    }
+    return listed.contains(md5) ? null : UNLISTED;
   }
 
   private static void add(List<String> problems, String p) {
