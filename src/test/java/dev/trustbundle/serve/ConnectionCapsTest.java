@@ -126,6 +126,42 @@ class ConnectionCapsTest {
     }
   }
 
+  /**
+   * Opens {@code PER_CLIENT} connections from each of two more addresses that hold an unfinished 7
+   * KB header line, and waits for every slot to be counted; on failure closes them again.
+   */
+  static boolean fillWithSlowClients(List<Socket> held) throws Exception {
+    List<Socket> mine = new ArrayList<>();
+    for (String from : List.of("127.0.0.3", "127.0.0.4")) {
+      for (int i = 0; i < PER_CLIENT; i++) {
+        Socket s = connect(from);
+        s.getOutputStream()
+            .write(
+                ("GET /authrootstl.cab HTTP/1.1\r\nX-Slow: " + "a".repeat(7000))
+                    .getBytes(StandardCharsets.US_ASCII));
+        mine.add(s);
+      }
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+    while (server.caps().open() < TOTAL && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    if (server.caps().open() == TOTAL) {
+      held.addAll(mine);
+      return true;
+    }
+    System.err.printf(
+        "slots not filled: open %d; refused in all %d, per client %d; slow clients dropped %d%n",
+        server.caps().open(),
+        server.caps().refusedTotal(),
+        server.caps().refusedPerClient(),
+        server.slowClients().dropped());
+    for (Socket s : mine) {
+      s.close();
+    }
+    return false;
+  }
+
   /** A fresh client that makes one request and leaves. */
   static String normalClient(String from) throws IOException {
     try (Socket s = connect(from)) {
@@ -134,11 +170,14 @@ class ConnectionCapsTest {
   }
 
   static void awaitOpen(int atMost) throws InterruptedException {
-    // Closing is asynchronous; a liveness bound, not a speed target.
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    // Closing is asynchronous, and slow on a loaded machine; a liveness bound, not a speed
+    // target. A test that starts while another's connections still count would see its own
+    // refused at the total cap, so this must really reach the bound.
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (server.caps().open() > atMost && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
+    assertThat(server.caps().open()).as("connections still open").isLessThanOrEqualTo(atMost);
   }
 
   @Test
@@ -163,21 +202,18 @@ class ConnectionCapsTest {
       // Others are answered meanwhile.
       assertThat(normalClient("127.0.0.1")).startsWith("HTTP/1.1 200");
       // Two more addresses hold unfinished header lines up to their caps: all slots are taken.
-      for (String from : List.of("127.0.0.3", "127.0.0.4")) {
-        for (int i = 0; i < PER_CLIENT; i++) {
-          Socket s = connect(from);
-          s.getOutputStream()
-              .write(
-                  ("GET /authrootstl.cab HTTP/1.1\r\nX-Slow: " + "a".repeat(7000))
-                      .getBytes(StandardCharsets.US_ASCII));
-          held.add(s);
-        }
+      // On a machine loaded by other work the slots can fail to fill in time (the reason is
+      // printed); the fill is tried once more before the test fails.
+      if (!fillWithSlowClients(held)) {
+        awaitOpen(PER_CLIENT);
+        assertThat(fillWithSlowClients(held))
+            .as(
+                "all slots taken; refused in all %d, per client %d; slow clients dropped %d",
+                server.caps().refusedTotal(),
+                server.caps().refusedPerClient(),
+                server.slowClients().dropped())
+            .isTrue();
       }
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (server.caps().open() < TOTAL && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      assertThat(server.caps().open()).isEqualTo(TOTAL);
       long totalBefore = server.caps().refusedTotal();
       assertThat(normalClient("127.0.0.5")).isNull();
       assertThat(server.caps().refusedTotal()).isGreaterThan(totalBefore);
