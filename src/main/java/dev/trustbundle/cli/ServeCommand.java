@@ -80,8 +80,33 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--access-log",
       paramLabel = "FILE|-",
-      description = "NCSA access log to a file, or - for stdout.")
+      description = "Access log to a file, or - for stdout.")
   String accessLog;
+
+  @Option(
+      names = "--access-log-format",
+      paramLabel = "FORMAT",
+      defaultValue = "combined",
+      converter = AccessLogFormatConverter.class,
+      description =
+          "common (NCSA) or combined (NCSA combined, with Referer and User-Agent, then the"
+              + " requested Host in quotes; default).")
+  MirrorServer.AccessLogFormat accessLogFormat;
+
+  /** common|combined, in any case; anything else a one-line usage error. */
+  static final class AccessLogFormatConverter
+      implements picocli.CommandLine.ITypeConverter<MirrorServer.AccessLogFormat> {
+    @Override
+    public MirrorServer.AccessLogFormat convert(String value) {
+      return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+        case "common" -> MirrorServer.AccessLogFormat.COMMON;
+        case "combined" -> MirrorServer.AccessLogFormat.COMBINED;
+        default ->
+            throw new picocli.CommandLine.TypeConversionException(
+                "expected common or combined, got " + value);
+      };
+    }
+  }
 
   @Option(
       names = "--threads",
@@ -162,7 +187,8 @@ final class ServeCommand implements Callable<Integer> {
             maxConnections,
             maxConnectionsPerClient,
             scrub,
-            ServeCommand::fatal);
+            ServeCommand::fatal,
+            accessLogFormat);
     List<String> warnings = memoryWarnings(maxConnections);
     StateStore store = new StateStore(state);
     MirrorServer.exitOnThreadDeath(ServeCommand::fatal);

@@ -60,8 +60,12 @@ public final class MirrorServer implements AutoCloseable {
       int maxConnections,
       int maxConnectionsPerClient,
       Duration scrubInterval,
-      Consumer<String> fatal) {
+      Consumer<String> fatal,
+      AccessLogFormat accessLogFormat) {
     public Options {
+      if (accessLogFormat == null) {
+        throw new IllegalArgumentException("the access log format must be given");
+      }
       if (maxConnections < 1 || maxConnectionsPerClient < 1) {
         throw new IllegalArgumentException("connection caps must be positive");
       }
@@ -98,7 +102,30 @@ public final class MirrorServer implements AutoCloseable {
           DEFAULT_MAX_CONNECTIONS,
           DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
           DEFAULT_SCRUB_INTERVAL,
-          why -> System.err.println("trustbundle serve: fatal: " + why));
+          why -> System.err.println("trustbundle serve: fatal: " + why),
+          AccessLogFormat.COMBINED);
+    }
+  }
+
+  /** The access log's line format. */
+  public enum AccessLogFormat {
+    /** NCSA common: client, user, time, request line, status, bytes. */
+    COMMON(CustomRequestLog.NCSA_FORMAT),
+    /**
+     * NCSA combined (common plus Referer and User-Agent), then the Host the client asked for: the
+     * name a CRL or CA certificate was requested under, for hosts internal DNS points here.
+     */
+    COMBINED(CustomRequestLog.EXTENDED_NCSA_FORMAT + " \"%{Host}i\"");
+
+    private final String pattern;
+
+    AccessLogFormat(String pattern) {
+      this.pattern = pattern;
+    }
+
+    /** Jetty's CustomRequestLog format string. */
+    public String pattern() {
+      return pattern;
     }
   }
 
@@ -262,7 +289,7 @@ public final class MirrorServer implements AutoCloseable {
                 file.setAppend(true);
                 w = file;
               }
-              server.setRequestLog(new CustomRequestLog(w, CustomRequestLog.NCSA_FORMAT));
+              server.setRequestLog(new CustomRequestLog(w, o.accessLogFormat().pattern()));
             });
     watcher =
         Executors.newSingleThreadScheduledExecutor(

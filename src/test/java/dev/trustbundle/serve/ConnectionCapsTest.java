@@ -79,7 +79,8 @@ class ConnectionCapsTest {
                 TOTAL,
                 PER_CLIENT,
                 Duration.ZERO,
-                why -> {}),
+                why -> {},
+                MirrorServer.AccessLogFormat.COMBINED),
             Clock.systemUTC());
     server.start();
     port = URIport(server.urls().get(0));
@@ -204,6 +205,8 @@ class ConnectionCapsTest {
       // Two more addresses hold unfinished header lines up to their caps: all slots are taken.
       // On a machine loaded by other work the slots can fail to fill in time (the reason is
       // printed); the fill is tried once more before the test fails.
+      // The normal client's connection must be released first, or it takes one of the slots.
+      awaitOpen(PER_CLIENT);
       if (!fillWithSlowClients(held)) {
         awaitOpen(PER_CLIENT);
         assertThat(fillWithSlowClients(held))

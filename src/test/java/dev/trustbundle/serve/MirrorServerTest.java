@@ -194,6 +194,47 @@ class MirrorServerTest {
   }
 
   @Test
+  void theCombinedAccessLogRecordsTheUserAgentAndTheHost(@TempDir Path dir) throws Exception {
+    Path log = dir.resolve("access.log");
+    MirrorServer s =
+        new MirrorServer(
+            new StateStore(state),
+            new MirrorServer.Options(
+                Optional.of(new InetSocketAddress("127.0.0.1", 0)),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                List.of(),
+                600,
+                Optional.of(log.toString()),
+                8,
+                MirrorServer.DEFAULT_MAX_CONNECTIONS,
+                MirrorServer.DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
+                java.time.Duration.ZERO,
+                why -> {},
+                MirrorServer.AccessLogFormat.COMBINED),
+            Clock.systemUTC());
+    s.start();
+    try {
+      URI u = URI.create(s.urls().get(0));
+      try (Socket c = new Socket(u.getHost(), u.getPort())) {
+        c.getOutputStream()
+            .write(
+                ("GET /authrootstl.cab?65a46256 HTTP/1.1\r\nHost: crl3.digicert.com\r\n"
+                        + "User-Agent: Microsoft-CryptoAPI/10.0\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+        c.getInputStream().readAllBytes();
+      }
+    } finally {
+      s.close();
+    }
+    assertThat(Files.readString(log))
+        .contains("\"GET /authrootstl.cab?65a46256 HTTP/1.1\" 200")
+        .contains("\"Microsoft-CryptoAPI/10.0\"")
+        .contains("\"crl3.digicert.com\"");
+  }
+
+  @Test
   void refusesOtherMethodsListingsAndTraversal() throws Exception {
     HttpResponse<String> post =
         HTTP.send(
