@@ -49,6 +49,25 @@ public record Snapshot(
    * files listed in the manifest reach here, and never {@code client/} files, which are for
    * administrators, not for Windows clients.
    */
+  /**
+   * This snapshot with every file's Last-Modified set to {@code t}: the version's activation time
+   * (the rule is {@link dev.trustbundle.store.Export#lastModified}'s, shared with export).
+   */
+  Snapshot lastModified(Instant t) {
+    java.util.function.UnaryOperator<Map<String, Entry>> at =
+        table -> {
+          Map<String, Entry> out = new HashMap<>();
+          table.forEach(
+              (k, e) ->
+                  out.put(
+                      k,
+                      new Entry(
+                          e.body(), e.etag(), HttpDates.format(t), t, e.contentType(), e.kind())));
+          return Map.copyOf(out);
+        };
+    return new Snapshot(id, manifest, at.apply(mirror), at.apply(byUrl), at.apply(byTree));
+  }
+
   static Snapshot of(String id, Manifest m, Map<Manifest.FileInfo, ByteBuffer> verified) {
     Map<String, Entry> mirror = new HashMap<>();
     Map<String, Entry> byUrl = new HashMap<>();

@@ -98,7 +98,10 @@ final class Versions {
       return false;
     }
     try {
-      Snapshot loaded = loader.load(a.id(), a.path(), a.manifest(), clock.instant());
+      Snapshot loaded =
+          loader
+              .load(a.id(), a.path(), a.manifest(), clock.instant())
+              .lastModified(dev.trustbundle.store.Export.lastModified(a));
       current.set(loaded);
       failed.remove(a.id());
       retryAt.remove(a.id());

@@ -83,7 +83,8 @@ public final class Export {
               + StateStore.summary(problems)
               + "; nothing was exported (roll back, or import the bundle again)");
     }
-    Manifest m = store.active().orElseThrow().manifest();
+    StateStore.Active active = store.active().orElseThrow();
+    Manifest m = active.manifest();
     Map<String, Manifest.FileInfo> mirror = mirrorFiles(m, format);
     try {
       refuseForeign(target);
@@ -94,7 +95,14 @@ public final class Export {
     Path tmp = target.resolveSibling("." + target.getFileName() + ".new-" + UUID.randomUUID());
     Path old = target.resolveSibling("." + target.getFileName() + ".old-" + UUID.randomUUID());
     try {
-      writeTree(store, store.versionDir(id), tmp, m, mirror, configs(format, target), id);
+      writeTree(
+          store,
+          store.versionDir(id),
+          tmp,
+          lastModified(active),
+          mirror,
+          configs(format, target),
+          id);
       if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
         store.durable().rename("export aside", target, old);
       }
@@ -150,19 +158,32 @@ public final class Export {
     out.put(name, f);
   }
 
+  /**
+   * The Last-Modified every file of the version is served with, by serve and by the web servers an
+   * export feeds alike: when the version was activated (the bundle's creation for a pointer that
+   * does not say).
+   */
+  public static Instant lastModified(StateStore.Active active) {
+    try {
+      return Instant.parse(active.activatedAt()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    } catch (RuntimeException e) {
+      return Instant.parse(active.manifest().created());
+    }
+  }
+
   private static void writeTree(
       StateStore store,
       Path version,
       Path tmp,
-      Manifest m,
+      Instant lastModified,
       Map<String, Manifest.FileInfo> mirror,
       Map<String, String> configs,
       String id)
       throws IOException {
     Files.createDirectory(tmp);
-    // Same time on every export of the same file, so that other servers' ETag and Last-Modified
-    // do not change and clients are not sent unchanged files again.
-    FileTime mtime = FileTime.from(Instant.parse(m.created()));
+    // The activation time, as serve gives it: the same on every export of the active version, so
+    // that other servers' ETag and Last-Modified do not change, and later with every activation.
+    FileTime mtime = FileTime.from(lastModified);
     for (Map.Entry<String, Manifest.FileInfo> e : mirror.entrySet()) {
       store.durable().step("export " + e.getKey());
       Manifest.FileInfo f = e.getValue();

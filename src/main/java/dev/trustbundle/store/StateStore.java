@@ -481,8 +481,29 @@ public final class StateStore {
     }
     ObjectNode a = JSON.createObjectNode();
     a.put("id", id);
-    a.put("activatedAt", now.toString());
+    a.put("activatedAt", activationTime(now).toString());
     durable.replace(dir.resolve("active.json"), JSON.writeValueAsBytes(a));
+  }
+
+  /**
+   * The activation time to record: now to the second, but always after the previous activation,
+   * even when the clock went back. It is every served file's Last-Modified (serve and export), so a
+   * file whose bytes change with a new activation never gets an older date (RFC 9110 8.8.2).
+   */
+  private Instant activationTime(Instant now) {
+    Instant at = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    try {
+      Optional<Active> before = active();
+      if (before.isPresent() && !before.get().activatedAt().isEmpty()) {
+        Instant prev = Instant.parse(before.get().activatedAt());
+        if (!at.isAfter(prev)) {
+          at = prev.plusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        }
+      }
+    } catch (RuntimeException e) {
+      // No readable previous activation: now it is.
+    }
+    return at;
   }
 
   private void record(

@@ -194,6 +194,64 @@ class MirrorServerTest {
   }
 
   @Test
+  void lastModifiedNeverGoesBackAndExportGivesTheSameDate(@TempDir Path dir) throws Exception {
+    Path st = dir.resolve("state");
+    assertThat(cli("import", one.toString(), "--state", st.toString(), "--trust", trust.toString()))
+        .isZero();
+    MirrorServer s =
+        new MirrorServer(
+            new StateStore(st),
+            new MirrorServer.Options(
+                Optional.of(new InetSocketAddress("127.0.0.1", 0)),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                List.of(),
+                600,
+                Optional.empty(),
+                8),
+            Clock.systemUTC());
+    s.start();
+    try {
+      URI u = URI.create(s.urls().get(0));
+      HttpClient client = HttpClient.newHttpClient();
+      java.util.function.Supplier<java.time.Instant> lm =
+          () -> {
+            try {
+              HttpResponse<Void> r =
+                  client.send(
+                      HttpRequest.newBuilder(u.resolve("/authrootstl.cab")).build(),
+                      HttpResponse.BodyHandlers.discarding());
+              return HttpDates.parse(r.headers().firstValue("Last-Modified").orElseThrow())
+                  .orElseThrow();
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          };
+      java.time.Instant first = lm.get();
+      // The same second would not show an order: the activation after it is always later.
+      assertThat(
+              cli("import", two.toString(), "--state", st.toString(), "--trust", trust.toString()))
+          .isZero();
+      s.reload();
+      java.time.Instant second = lm.get();
+      assertThat(second).isAfter(first);
+      // A rollback brings the old bytes back under a later date still, so that a client that
+      // revalidates with If-Modified-Since gets them (its date is older than the new one).
+      assertThat(cli("rollback", "--state", st.toString())).isZero();
+      s.reload();
+      java.time.Instant third = lm.get();
+      assertThat(third).isAfter(second);
+      Path www = dir.resolve("www");
+      assertThat(cli("export", "--state", st.toString(), "--out", www.toString())).isZero();
+      assertThat(Files.getLastModifiedTime(www.resolve("authrootstl.cab")).toInstant())
+          .isEqualTo(third);
+    } finally {
+      s.close();
+    }
+  }
+
+  @Test
   void theCombinedAccessLogRecordsTheUserAgentAndTheHost(@TempDir Path dir) throws Exception {
     Path log = dir.resolve("access.log");
     MirrorServer s =
