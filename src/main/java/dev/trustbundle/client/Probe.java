@@ -45,6 +45,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * case, each checked against its entry; content types, caching headers and a doubled slash.
  */
 public final class Probe {
+  private static final java.util.regex.Pattern IMF_FIXDATE =
+      java.util.regex.Pattern.compile(
+          "(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+              + " \\d{4} \\d{2}:\\d{2}:\\d{2} GMT");
+  private static final java.util.regex.Pattern SHA256_TAG =
+      java.util.regex.Pattern.compile("\"[0-9A-Fa-f]{64}\"");
+
+  /** The length of the file whose conditional requests are being checked. */
+  private int fullLength;
+
   private static final String CAB = "application/vnd.ms-cab-compressed";
   private static final Set<String> CRT_TYPES =
       Set.of("application/pkix-cert", "application/x-x509-ca-cert");
@@ -261,6 +271,20 @@ public final class Probe {
     if (cc.map(v -> v.toLowerCase(Locale.ROOT).contains("no-store")).orElse(false)) {
       problems.add("Cache-Control no-store keeps clients and proxies from caching");
     }
+    if (lm.isPresent() && !IMF_FIXDATE.matcher(lm.get()).matches()) {
+      problems.add(
+          "Last-Modified is not an IMF-fixdate such as Thu, 03 Dec 2026 08:09:10 GMT (RFC 9110"
+              + " 5.6.7)");
+    }
+    // An ETag that looks like a SHA-256 (TrustBundle's own) must be the body's.
+    if (etag.isPresent()
+        && SHA256_TAG.matcher(etag.get()).matches()
+        && r.body().length > 0
+        && !etag.get()
+            .substring(1, 65)
+            .equalsIgnoreCase(dev.trustbundle.ctl.Hex.sha256(r.body()))) {
+      problems.add("the ETag is a SHA-256, but not the one of the body sent");
+    }
     String got =
         "ETag "
             + etag.orElse("(none)")
@@ -293,6 +317,7 @@ public final class Probe {
             .orElse(null);
     boolean any =
         (byTag != null && byTag.status() == 304) || (byDate != null && byDate.status() == 304);
+    fullLength = first.body().length;
     conditionalCheck("if-none-match", "ETag", etag, byTag, any, url);
     conditionalCheck("if-modified-since", "Last-Modified", lm, byDate, any, url);
   }
@@ -316,6 +341,17 @@ public final class Probe {
     }
     String expected = "304 to " + header + ": " + value.orElse("");
     if (r.status() == 304) {
+      // RFC 9110 8.6: a 304's Content-Length, if any, is the full file's length.
+      Optional<String> len = r.header("content-length");
+      if (len.isPresent() && !len.get().trim().equals(String.valueOf(fullLength))) {
+        add(
+            Status.FAIL,
+            name,
+            r.url(),
+            expected + ", without a Content-Length other than the file's",
+            "304 with Content-Length " + len.get() + " (RFC 9110 8.6 forbids it)");
+        return;
+      }
       add(Status.PASS, name, r.url(), expected, "304");
       return;
     }

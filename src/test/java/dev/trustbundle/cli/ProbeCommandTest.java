@@ -304,6 +304,39 @@ class ProbeCommandTest {
   }
 
   @Test
+  void namesADateThatIsNotAnImfFixdate() {
+    Run r = faulty(Fault.BAD_DATE, "--sample", "1");
+    assertThat(r.lines("FAIL", "caching"))
+        .isNotEmpty()
+        .allSatisfy(l -> assertThat(l).contains("not an IMF-fixdate"));
+  }
+
+  @Test
+  void namesAContentLengthOnA304() {
+    Run r = faulty(Fault.LENGTH_ON_304, "--sample", "1");
+    assertThat(r.lines("FAIL", "if-none-match"))
+        .isNotEmpty()
+        .allSatisfy(l -> assertThat(l).contains("304 with Content-Length 0"));
+  }
+
+  @Test
+  void namesTheContentLengthUpstreamSimSendsOn304s() {
+    // The shared simulator answers 304s with Content-Length: 0, as a careless mirror would.
+    try (UpstreamSim sim = UpstreamSim.start(tree)) {
+      Run r = probe(sim.url(), "--at", AT, "--sample", "1");
+      assertThat(r.out()).contains("304 with Content-Length 0");
+    }
+  }
+
+  @Test
+  void namesAnEtagThatIsNotTheBodysSha256() {
+    Run r = faulty(Fault.WRONG_ETAG, "--sample", "1");
+    assertThat(r.lines("FAIL", "caching"))
+        .isNotEmpty()
+        .allSatisfy(l -> assertThat(l).contains("not the one of the body sent"));
+  }
+
+  @Test
   void aFileShareExportSkipsTheHttpChecks(@TempDir Path dir) {
     Path plain = dir.resolve("plain");
     Path nginx = dir.resolve("nginx");

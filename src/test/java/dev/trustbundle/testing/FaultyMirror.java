@@ -49,7 +49,13 @@ public final class FaultyMirror implements AutoCloseable {
     /** disallowedcertstl.cab never ends (chunked zeros). */
     ENDLESS_CAB,
     /** Cache-Control: no-store on every file. */
-    NO_STORE
+    NO_STORE,
+    /** Last-Modified with a one-digit day ({@code Wed, 2 Apr 2026}): not an IMF-fixdate. */
+    BAD_DATE,
+    /** 304s carry {@code Content-Length: 0}, which RFC 9110 8.6 forbids. */
+    LENGTH_ON_304,
+    /** The ETag looks like a SHA-256 but is another file's. */
+    WRONG_ETAG
   }
 
   /** DigiCert Global Root G2, listed in every authroot list of the fixtures. */
@@ -136,16 +142,25 @@ public final class FaultyMirror implements AutoCloseable {
         x.sendResponseHeaders(404, -1);
         return;
       }
-      String etag = "\"" + Hex.sha256(body).toLowerCase(Locale.ROOT) + "\"";
+      String etag =
+          "\""
+              + Hex.sha256(faults.contains(Fault.WRONG_ETAG) ? new byte[] {1} : body)
+                  .toLowerCase(Locale.ROOT)
+              + "\"";
       var h = x.getResponseHeaders();
       h.set("ETag", etag);
-      h.set("Last-Modified", LAST_MODIFIED);
+      h.set(
+          "Last-Modified",
+          faults.contains(Fault.BAD_DATE) ? "Wed, 2 Apr 2026 01:00:00 GMT" : LAST_MODIFIED);
       h.set("Cache-Control", faults.contains(Fault.NO_STORE) ? "no-store" : "max-age=60");
       h.set("Content-Type", contentType(lower));
       if (!faults.contains(Fault.NO_304)) {
         String inm = x.getRequestHeaders().getFirst("If-None-Match");
         String ims = x.getRequestHeaders().getFirst("If-Modified-Since");
         if ((inm != null && inm.equals(etag)) || (inm == null && LAST_MODIFIED.equals(ims))) {
+          if (faults.contains(Fault.LENGTH_ON_304)) {
+            h.set("Content-Length", "0");
+          }
           x.sendResponseHeaders(304, -1);
           return;
         }
