@@ -71,6 +71,62 @@ public final class Budget {
     };
   }
 
+  /**
+   * Where a manifest breaks the budget, from the manifest alone (before a byte of the files is
+   * read): too many files, an unknown role, a file over its role's bound, too many profile
+   * certificates, too much in all. Empty when it fits.
+   */
+  public static java.util.List<String> problems(Manifest m) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    if (m.files().size() > MAX_FILES) {
+      out.add("the manifest lists " + m.files().size() + " files, over the budget of " + MAX_FILES);
+      return out;
+    }
+    long total = 0;
+    int profileCerts = 0;
+    for (Manifest.FileInfo f : m.files()) {
+      String shown = dev.trustbundle.error.Messages.printable(f.path(), 120);
+      java.util.Optional<FileRole> role = FileRole.of(f.role());
+      if (role.isEmpty()) {
+        out.add(
+            shown
+                + " has the unknown role "
+                + dev.trustbundle.error.Messages.printable(f.role(), 40));
+        continue;
+      }
+      long bound = forRole(role.get());
+      if (f.size() < 0 || f.size() > bound) {
+        out.add(
+            shown
+                + " is "
+                + f.size()
+                + " bytes, over the budget of "
+                + human(bound)
+                + " for a file of role "
+                + role.get().label());
+      }
+      if (role.get() == FileRole.EXTRA_ROOT || role.get() == FileRole.INTERMEDIATE) {
+        profileCerts++;
+      }
+      total += Math.max(0, f.size());
+    }
+    if (profileCerts > MAX_PROFILE_CERTS) {
+      out.add(
+          "the bundle carries "
+              + profileCerts
+              + " extra roots and intermediates, over the budget of "
+              + MAX_PROFILE_CERTS);
+    }
+    if (total > MAX_TOTAL) {
+      out.add(
+          "the bundle's files add up to "
+              + total
+              + " bytes in all, over the budget of "
+              + human(MAX_TOTAL));
+    }
+    return out;
+  }
+
   /** {@code 16 MiB}, {@code 256 KiB}: a size for people. */
   public static String human(long bytes) {
     if (bytes >= 1L << 20 && bytes % (1L << 20) == 0) {

@@ -103,11 +103,18 @@ public final class BundleCheck {
    * @param warnings conditions worth attention that do not make it invalid
    * @param lists one line per verified list: kind, sequence, thisUpdate, anchor
    * @param filesVerified how many of the manifest's files are present with their size and SHA-256
+   * @param mismatches the problems (among {@code problems}) where the files are not exactly the
+   *     manifest's: missing, changed, or not listed
    */
   public record Report(
-      List<String> problems, List<String> warnings, List<String> lists, int filesVerified) {
+      List<String> problems,
+      List<String> warnings,
+      List<String> lists,
+      int filesVerified,
+      List<String> mismatches) {
     public Report {
       problems = List.copyOf(problems);
+      mismatches = List.copyOf(mismatches);
       warnings = List.copyOf(warnings);
       lists = List.copyOf(lists);
     }
@@ -177,7 +184,17 @@ public final class BundleCheck {
         run.problems.add(TOO_MUCH_WORK);
       }
     }
-    return new Report(run.problems, run.warnings, run.listLines, run.filesVerified);
+    return new Report(run.problems, run.warnings, run.listLines, run.filesVerified, run.mismatches);
+  }
+
+  /**
+   * Where an archive's files are not exactly the manifest's (missing, changed, or not listed): the
+   * first rule of {@link #check}, on its own, for callers that only need the file set.
+   */
+  public static List<String> mismatches(Manifest m, Contents files) {
+    Run run = new Run(m, files, null, null, null);
+    run.contents();
+    return run.mismatches;
   }
 
   /**
@@ -257,6 +274,7 @@ public final class BundleCheck {
     final Instant created;
     final List<String> problems = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
+    final List<String> mismatches = new ArrayList<>();
     final List<String> listLines = new ArrayList<>();
     final Map<String, Manifest.FileInfo> byPath = new LinkedHashMap<>();
     final Map<String, FileRole> roles = new HashMap<>();
@@ -277,12 +295,8 @@ public final class BundleCheck {
 
     /** Paths, roles, names, sizes: the manifest alone. */
     void layout() {
+      problems.addAll(Budget.problems(m));
       if (m.files().size() > Budget.MAX_FILES) {
-        problems.add(
-            "the manifest lists "
-                + m.files().size()
-                + " files, over the budget of "
-                + Budget.MAX_FILES);
         return;
       }
       // Twins first: two names that differ only in case are one name to Windows and IIS.
@@ -302,50 +316,17 @@ public final class BundleCheck {
                   + " differ only in case; Windows and web servers would serve one for the other");
         }
       }
-      long total = 0;
       for (Manifest.FileInfo f : byPath.values()) {
-        String path = f.path();
-        String shown = Messages.printable(path, 120);
+        // An unknown role is the budget's to report (it cannot be bounded).
         Optional<FileRole> role = FileRole.of(f.role());
         if (role.isEmpty()) {
-          problems.add(shown + " has the unknown role " + Messages.printable(f.role(), 40));
           continue;
         }
-        roles.put(path, role.get());
-        placement(path, role.get()).ifPresent(problems::add);
+        roles.put(f.path(), role.get());
+        placement(f.path(), role.get()).ifPresent(problems::add);
         if (role.get() == FileRole.REMOVED_ROOT) {
           removedRecord(f);
         }
-        long bound = Budget.forRole(role.get());
-        if (f.size() < 0 || f.size() > bound) {
-          problems.add(
-              shown
-                  + " is "
-                  + f.size()
-                  + " bytes, over the budget of "
-                  + Budget.human(bound)
-                  + " for a file of role "
-                  + role.get().label());
-        }
-        total += Math.max(0, f.size());
-      }
-      long profileCerts =
-          roles.values().stream()
-              .filter(r -> r == FileRole.EXTRA_ROOT || r == FileRole.INTERMEDIATE)
-              .count();
-      if (profileCerts > Budget.MAX_PROFILE_CERTS) {
-        problems.add(
-            "the bundle carries "
-                + profileCerts
-                + " extra roots and intermediates, over the budget of "
-                + Budget.MAX_PROFILE_CERTS);
-      }
-      if (total > Budget.MAX_TOTAL) {
-        problems.add(
-            "the bundle's files add up to "
-                + total
-                + " bytes, over the budget of "
-                + Budget.human(Budget.MAX_TOTAL));
       }
       for (CtlKind kind : List.of(CtlKind.AUTHROOT, CtlKind.DISALLOWEDCERT)) {
         if (!byPath.containsKey("mirror/" + kind.cabName())) {
@@ -438,24 +419,27 @@ public final class BundleCheck {
 
     /** Exactly the manifest's files, each with its size and SHA-256. */
     void contents() {
-      for (String p : files.paths()) {
-        if (!byPath.containsKey(p) && !SIGNED_MANIFEST.contains(p)) {
-          problems.add(Messages.printable(p, 120) + " is in the archive but not in the manifest");
-        }
-      }
+      Set<String> listed = new HashSet<>();
       for (Manifest.FileInfo f : m.files()) {
+        listed.add(f.path());
         byte[] b = files.read(f.path());
         if (b == null) {
-          problems.add(
+          mismatches.add(
               Messages.printable(f.path(), 120) + " is in the manifest but not in the archive");
         } else if (b.length != f.size() || !Hex.sha256(b).equalsIgnoreCase(f.sha256())) {
-          problems.add(
+          mismatches.add(
               Messages.printable(f.path(), 120)
                   + " does not match its manifest entry (size or SHA-256)");
         } else {
           filesVerified++;
         }
       }
+      for (String p : files.paths()) {
+        if (!listed.contains(p) && !SIGNED_MANIFEST.contains(p)) {
+          mismatches.add(Messages.printable(p, 120) + " is in the archive but not in the manifest");
+        }
+      }
+      problems.addAll(mismatches);
     }
 
     /** Each list at its cabinet path, verified, with the sequence the manifest gives. */

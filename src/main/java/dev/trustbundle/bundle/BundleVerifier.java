@@ -81,7 +81,11 @@ public final class BundleVerifier {
     // Valid now as well as at the claimed creation: an expired key cannot back-date a bundle.
     warnings.addAll(PublisherTrust.checkTimes(admitted(p7s), Instant.parse(m.created()), now));
 
-    List<String> problems = BundleContents.problems(m, files);
+    // Every file for its role, once: the same rules build applied before signing and serve
+    // applies when it loads the version. A file set that is not the manifest's is told first.
+    BundleCheck.Report report =
+        BundleCheck.check(m, BundleCheck.Contents.of(files), anchors, options, now);
+    List<String> problems = report.mismatches();
     if (!problems.isEmpty()) {
       throw new VerificationException(
           "the bundle does not match its signed manifest: "
@@ -105,10 +109,6 @@ public final class BundleVerifier {
           "the bundle claims to be created at " + m.created() + ", in the future; check the clock");
     }
 
-    // Every file for its role: the same rules build applied before signing and serve applies
-    // when it loads the version.
-    BundleCheck.Report report =
-        BundleCheck.check(m, BundleCheck.Contents.of(files), anchors, options, now);
     if (!report.valid()) {
       List<String> p = report.problems();
       throw new VerificationException(

@@ -183,7 +183,7 @@ public final class MirrorServer implements AutoCloseable {
   private final SlowClientGuard slowClients = new SlowClientGuard(HEADER_TIMEOUT_MILLIS);
 
   public MirrorServer(StateStore store, Options o, Clock clock) {
-    this(store, o, clock, (id, dir, m, now) -> VersionLoader.load(id, dir, m, now));
+    this(store, o, clock, (version, now) -> VersionLoader.load(version, now));
   }
 
   /**
@@ -192,7 +192,7 @@ public final class MirrorServer implements AutoCloseable {
    */
   public MirrorServer(
       StateStore store, Options o, Clock clock, dev.trustbundle.verify.TrustAnchors anchors) {
-    this(store, o, clock, (id, dir, m, now) -> VersionLoader.load(id, dir, m, now, anchors));
+    this(store, o, clock, (version, now) -> VersionLoader.load(version, now, anchors));
   }
 
   /** With another way to load a version (tests: a loader that fails as a real one can). */

@@ -49,44 +49,19 @@ public record Snapshot(
    * files listed in the manifest reach here, and never {@code client/} files, which are for
    * administrators, not for Windows clients.
    */
-  /**
-   * This snapshot with every file's Last-Modified set to {@code t}: the version's activation time
-   * (the rule is {@link dev.trustbundle.store.Export#lastModified}'s, shared with export).
-   */
-  Snapshot lastModified(Instant t) {
-    java.util.function.UnaryOperator<Map<String, Entry>> at =
-        table -> {
-          Map<String, Entry> out = new HashMap<>();
-          table.forEach(
-              (k, e) ->
-                  out.put(
-                      k,
-                      new Entry(
-                          e.body(), e.etag(), HttpDates.format(t), t, e.contentType(), e.kind())));
-          return Map.copyOf(out);
-        };
-    return new Snapshot(id, manifest, at.apply(mirror), at.apply(byUrl), at.apply(byTree));
-  }
-
-  static Snapshot of(String id, Manifest m, Map<Manifest.FileInfo, ByteBuffer> verified) {
+  static Snapshot of(
+      String id, Manifest m, Map<Manifest.FileInfo, ByteBuffer> verified, Instant lastModified) {
     Map<String, Entry> mirror = new HashMap<>();
     Map<String, Entry> byUrl = new HashMap<>();
     Map<String, Entry> byTree = new HashMap<>();
-    Instant created = Instant.parse(m.created());
+    // Every file has its version's activation time: the rule export shares, so that a path's date
+    // never goes backwards when its bytes change (StateStore.Active#lastModified).
+    Instant lm = lastModified.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     for (Manifest.FileInfo f : m.files()) {
       ByteBuffer body = verified.get(f);
       if (body == null) {
         continue;
       }
-      Instant lm = created;
-      if (f.lastModified() != null) {
-        try {
-          lm = HttpDates.parse(f.lastModified()).orElse(created);
-        } catch (RuntimeException e) {
-          lm = created;
-        }
-      }
-      lm = lm.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
       Entry e =
           new Entry(
               body,

@@ -6,6 +6,7 @@ import dev.trustbundle.bundle.FileRole;
 import dev.trustbundle.bundle.Manifest;
 import dev.trustbundle.error.Messages;
 import dev.trustbundle.error.VerificationException;
+import dev.trustbundle.store.StateStore;
 import dev.trustbundle.verify.TrustAnchors;
 import dev.trustbundle.verify.VerifyOptions;
 import java.io.IOException;
@@ -51,8 +52,8 @@ final class VersionLoader {
    * @param now the evaluation time of the rule check
    * @throws VerificationException with a one-line reason when it must not be served
    */
-  static Snapshot load(String id, Path dir, Manifest m, Instant now) {
-    return load(id, dir, m, now, TrustAnchors.microsoft());
+  static Snapshot load(StateStore.Active version, Instant now) {
+    return load(version, now, TrustAnchors.microsoft());
   }
 
   /**
@@ -61,7 +62,10 @@ final class VersionLoader {
    * @param anchors the roots Microsoft's lists must chain to: the pinned Microsoft roots, or in
    *     tests a synthetic root
    */
-  static Snapshot load(String id, Path dir, Manifest m, Instant now, TrustAnchors anchors) {
+  static Snapshot load(StateStore.Active version, Instant now, TrustAnchors anchors) {
+    String id = version.id();
+    Path dir = version.path();
+    Manifest m = version.manifest();
     checkBudget(m);
     Map<Manifest.FileInfo, ByteBuffer> verified = new HashMap<>();
     for (Manifest.FileInfo f : m.files()) {
@@ -78,7 +82,7 @@ final class VersionLoader {
               + Messages.plain(p.get(0))
               + (p.size() > 1 ? " (and " + (p.size() - 1) + " more problems)" : ""));
     }
-    return Snapshot.of(id, m, verified);
+    return Snapshot.of(id, m, verified, version.lastModified());
   }
 
   /** {@code client/} files are for administrators: verified by the check, never served. */
@@ -88,39 +92,11 @@ final class VersionLoader {
 
   /** Refuses a version over the size budget from its manifest alone, before reading a byte. */
   static void checkBudget(Manifest m) {
-    if (m.files().size() > Budget.MAX_FILES) {
+    List<String> p = Budget.problems(m);
+    if (!p.isEmpty()) {
       throw new VerificationException(
-          "lists " + m.files().size() + " files, more than the budget of " + Budget.MAX_FILES);
-    }
-    long total = 0;
-    for (Manifest.FileInfo f : m.files()) {
-      FileRole role =
-          FileRole.of(f.role())
-              .orElseThrow(
-                  () ->
-                      new VerificationException(
-                          f.path() + " has the unknown role " + Messages.plain(f.role())));
-      long bound = Budget.forRole(role);
-      if (f.size() < 0 || f.size() > bound) {
-        throw new VerificationException(
-            f.path()
-                + " is "
-                + f.size()
-                + " bytes, over the budget of "
-                + Budget.human(bound)
-                + " for a "
-                + role.label()
-                + " file");
-      }
-      total += f.size();
-    }
-    if (total > Budget.MAX_TOTAL) {
-      throw new VerificationException(
-          "holds "
-              + total
-              + " bytes in all, over the budget of "
-              + Budget.human(Budget.MAX_TOTAL)
-              + " for a bundle");
+          Messages.plain(p.get(0))
+              + (p.size() > 1 ? " (and " + (p.size() - 1) + " more problems)" : ""));
     }
   }
 

@@ -41,8 +41,7 @@ final class Versions {
   /** How a version is read and verified: {@link VersionLoader#load} but in tests. */
   interface Loader {
     /** The verified snapshot, or an exception (any Throwable) when it must not be served. */
-    Snapshot load(
-        String id, java.nio.file.Path dir, dev.trustbundle.bundle.Manifest m, Instant now);
+    Snapshot load(StateStore.Active version, Instant now);
   }
 
   private final StateStore store;
@@ -98,10 +97,7 @@ final class Versions {
       return false;
     }
     try {
-      Snapshot loaded =
-          loader
-              .load(a.id(), a.path(), a.manifest(), clock.instant())
-              .lastModified(dev.trustbundle.store.Export.lastModified(a));
+      Snapshot loaded = loader.load(a, clock.instant());
       current.set(loaded);
       failed.remove(a.id());
       retryAt.remove(a.id());

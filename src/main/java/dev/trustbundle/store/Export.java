@@ -99,7 +99,7 @@ public final class Export {
           store,
           store.versionDir(id),
           tmp,
-          lastModified(active),
+          active.lastModified(),
           mirror,
           configs(format, target),
           id);
@@ -156,19 +156,6 @@ public final class Export {
       }
     }
     out.put(name, f);
-  }
-
-  /**
-   * The Last-Modified every file of the version is served with, by serve and by the web servers an
-   * export feeds alike: when the version was activated (the bundle's creation for a pointer that
-   * does not say).
-   */
-  public static Instant lastModified(StateStore.Active active) {
-    try {
-      return Instant.parse(active.activatedAt()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-    } catch (RuntimeException e) {
-      return Instant.parse(active.manifest().created());
-    }
   }
 
   private static void writeTree(

@@ -145,7 +145,20 @@ public final class StateStore {
    * @param manifest its manifest
    * @param activatedAt when it became active
    */
-  public record Active(String id, Path path, Manifest manifest, String activatedAt) {}
+  public record Active(String id, Path path, Manifest manifest, String activatedAt) {
+    /**
+     * The Last-Modified of every file of this version, in serve and in the web servers an export
+     * feeds alike: when it was activated (always later than the activation before it), or the
+     * bundle's creation for a pointer that does not say.
+     */
+    public Instant lastModified() {
+      try {
+        return Instant.parse(activatedAt).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+      } catch (RuntimeException e) {
+        return Instant.parse(manifest.created());
+      }
+    }
+  }
 
   /**
    * A version kept in the state folder, as it is on disk now.

@@ -82,18 +82,14 @@ final class VersionCheck {
       problems.add("manifest.json names bundle " + m.bundleId() + ", not the folder's " + id);
     }
     Map<String, Manifest.FileInfo> listed = new HashMap<>();
-    long total = 0;
     for (Manifest.FileInfo f : m.files()) {
       listed.put(f.path(), f);
-      total += Math.max(0, f.size());
       String p = fileProblem(root, f);
       if (p != null) {
         problems.add(p);
       }
     }
-    if (total > Budget.MAX_TOTAL || m.files().size() > Budget.MAX_FILES) {
-      problems.add("the version is over the size budget (" + Budget.human(Budget.MAX_TOTAL) + ")");
-    }
+    problems.addAll(Budget.problems(m));
     problems.addAll(unlisted(root, listed.keySet()));
     if (!Files.isRegularFile(root.resolve("manifest.json.p7s"), LinkOption.NOFOLLOW_LINKS)) {
       problems.add("manifest.json.p7s is missing: the version is incomplete");

@@ -55,8 +55,7 @@ public final class DisallowedStoreCheck {
     Set<String> seen = new HashSet<>();
     for (SstElement el : elements) {
       if (el.type() != SstElement.Type.CERTIFICATE) {
-        add(
-            problems,
+        problems.add(
             "element "
                 + el.index()
                 + " is a "
@@ -68,8 +67,7 @@ public final class DisallowedStoreCheck {
       String why = problem(el, seen, listed);
       if (why != null) {
         unlisted += why.startsWith(UNLISTED) ? 1 : 0;
-        add(
-            problems,
+        problems.add(
             "certificate "
                 + el.index()
                 + " (SHA-1 "
@@ -120,10 +118,6 @@ public final class DisallowedStoreCheck {
       return "has no key";
     }
     return listed.contains(md5) ? null : UNLISTED;
-  }
-
-  private static void add(List<String> problems, String p) {
-    problems.add(p);
   }
 
   /**

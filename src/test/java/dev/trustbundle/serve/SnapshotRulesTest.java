@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.trustbundle.bundle.Budget;
 import dev.trustbundle.bundle.Manifest;
 import dev.trustbundle.error.VerificationException;
+import dev.trustbundle.store.StateStore;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +44,10 @@ class SnapshotRulesTest {
         .hasMessageContaining(Budget.human(Budget.MAX_CRL));
     // The folder does not exist: the budget refuses it first.
     assertThatThrownBy(
-            () -> VersionLoader.load("b-1", java.nio.file.Path.of("/nonexistent"), m, null))
+            () ->
+                VersionLoader.load(
+                    new StateStore.Active("b-1", java.nio.file.Path.of("/nonexistent"), m, ""),
+                    null))
         .hasMessageContaining("over the budget");
   }
 
@@ -73,7 +77,8 @@ class SnapshotRulesTest {
     Map<Manifest.FileInfo, ByteBuffer> verified = new LinkedHashMap<>();
     verified.put(a, ByteBuffer.allocate(1));
     verified.put(b, ByteBuffer.allocate(1));
-    assertThatThrownBy(() -> Snapshot.of("b-1", manifest(List.of(a, b)), verified))
+    assertThatThrownBy(
+            () -> Snapshot.of("b-1", manifest(List.of(a, b)), verified, java.time.Instant.EPOCH))
         .isInstanceOf(VerificationException.class)
         .hasMessageContaining("ignoring case");
   }

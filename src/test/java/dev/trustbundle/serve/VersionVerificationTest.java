@@ -184,13 +184,13 @@ class VersionVerificationTest {
     importBundle(one, state);
     AtomicInteger thrown = new AtomicInteger();
     Versions.Loader failsForTwo =
-        (id, dir, m, now) -> {
-          if (m.sequence() != new StateStore(state).versions().get(0).sequence()
+        (version, now) -> {
+          if (version.manifest().sequence() != new StateStore(state).versions().get(0).sequence()
               && thrown.get() == 0) {
             thrown.incrementAndGet();
             throw new OutOfMemoryError("Direct buffer memory");
           }
-          return VersionLoader.load(id, dir, m, now);
+          return VersionLoader.load(version, now);
         };
     try (MirrorServer s =
         new MirrorServer(
